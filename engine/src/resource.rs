@@ -1,0 +1,343 @@
+//! The resource model every collector produces and every rule reads.
+//!
+//! A [`Resource`] is a JSON body plus a stable [`ResourceId`] and the
+//! [`Source`] it came from. File sources carry a [`SpanMap`]: the position of
+//! every node of the body in pre-order, eight bytes a node, so that a finding's
+//! `path` resolves to `line:column` without keeping the source text around.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+
+/// Where a resource lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    /// A Kubernetes object (from a file or a cluster).
+    Kubernetes,
+    /// A live AWS resource.
+    Aws,
+    /// A resource in a Terraform plan.
+    Terraform,
+    /// A resource in a CloudFormation template.
+    Cloudformation,
+    /// Any other structured document.
+    File,
+}
+
+impl Provider {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::Kubernetes => "kubernetes",
+            Provider::Aws => "aws",
+            Provider::Terraform => "terraform",
+            Provider::Cloudformation => "cloudformation",
+            Provider::File => "file",
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The stable identity of a resource: the key for diffs, waivers and history.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ResourceId {
+    /// Which world it belongs to.
+    pub provider: Provider,
+    /// Fully qualified kind: `apps/v1/Deployment`, `v1/Pod`, `AWS::EC2::SecurityGroup`.
+    pub kind: String,
+    /// Namespace, or `account/region`; empty when the resource is not scoped.
+    #[serde(default)]
+    pub scope: String,
+    /// Name.
+    pub name: String,
+}
+
+impl ResourceId {
+    /// The kind without its API group and version: `Deployment` for `apps/v1/Deployment`.
+    pub fn short_kind(&self) -> &str {
+        if self.provider == Provider::Kubernetes {
+            self.kind.rsplit('/').next().unwrap_or(&self.kind)
+        } else {
+            &self.kind
+        }
+    }
+}
+
+impl fmt::Display for ResourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.scope.is_empty() {
+            write!(f, "{}:{}:{}", self.provider, self.kind, self.name)
+        } else {
+            write!(f, "{}:{}:{}/{}", self.provider, self.kind, self.scope, self.name)
+        }
+    }
+}
+
+/// A 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Position {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+/// One step of a path into a JSON body.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PathSegment {
+    /// An array index.
+    Index(usize),
+    /// An object key.
+    Key(String),
+}
+
+impl fmt::Display for PathSegment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PathSegment::Index(i) => write!(f, "{i}"),
+            PathSegment::Key(k) => f.write_str(k),
+        }
+    }
+}
+
+/// Renders a path as a JSON pointer (`/spec/containers/0/image`).
+pub fn json_pointer(path: &[PathSegment]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        out.push('/');
+        match seg {
+            PathSegment::Index(i) => out.push_str(&i.to_string()),
+            PathSegment::Key(k) => out.push_str(&k.replace('~', "~0").replace('/', "~1")),
+        }
+    }
+    out
+}
+
+/// Positions of every node of a body, in pre-order (object members in
+/// document order, which `serde_json`'s `preserve_order` keeps).
+///
+/// A member's position is its key's, so a finding on `privileged: true`
+/// points at `privileged`. A sequence item's position is the item's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SpanMap(pub Vec<(u32, u32)>);
+
+impl SpanMap {
+    /// The position of the node at `path`, or of its deepest existing
+    /// ancestor when the path goes past what the body has (a rule that says
+    /// "`securityContext` is missing" points at the container).
+    pub fn locate(&self, body: &Value, path: &[PathSegment]) -> Option<Position> {
+        let mut index = 0usize;
+        let mut node = body;
+        for seg in path {
+            let next = match (node, seg) {
+                (Value::Object(map), PathSegment::Key(key)) => {
+                    let mut child_index = index + 1;
+                    let mut found = None;
+                    for (k, v) in map {
+                        if k == key {
+                            found = Some((child_index, v));
+                            break;
+                        }
+                        child_index += node_count(v);
+                    }
+                    found
+                }
+                (Value::Array(items), PathSegment::Index(i)) => {
+                    let mut child_index = index + 1;
+                    let mut found = None;
+                    for (n, v) in items.iter().enumerate() {
+                        if n == *i {
+                            found = Some((child_index, v));
+                            break;
+                        }
+                        child_index += node_count(v);
+                    }
+                    found
+                }
+                // A numeric key into an object, or a string index into an array.
+                (Value::Object(_), PathSegment::Index(i)) => {
+                    return self.locate_from(body, path, index, node, &PathSegment::Key(i.to_string()));
+                }
+                (Value::Array(_), PathSegment::Key(k)) => match k.parse::<usize>() {
+                    Ok(i) => {
+                        return self.locate_from(body, path, index, node, &PathSegment::Index(i));
+                    }
+                    Err(_) => None,
+                },
+                _ => None,
+            };
+            match next {
+                Some((i, v)) => {
+                    index = i;
+                    node = v;
+                }
+                None => break,
+            }
+        }
+        self.position(index)
+    }
+
+    /// Re-enter [`SpanMap::locate`] with one segment rewritten.
+    fn locate_from(
+        &self,
+        body: &Value,
+        path: &[PathSegment],
+        _index: usize,
+        node: &Value,
+        replacement: &PathSegment,
+    ) -> Option<Position> {
+        // Find where `node` sits in `path` and rebuild the path with the
+        // replacement segment; paths are short, so this stays cheap.
+        let mut prefix_len = 0usize;
+        let mut cursor = body;
+        for seg in path {
+            if std::ptr::eq(cursor, node) {
+                break;
+            }
+            cursor = match (cursor, seg) {
+                (Value::Object(m), PathSegment::Key(k)) => m.get(k)?,
+                (Value::Array(a), PathSegment::Index(i)) => a.get(*i)?,
+                _ => return None,
+            };
+            prefix_len += 1;
+        }
+        let mut rebuilt: Vec<PathSegment> = path.iter().take(prefix_len).cloned().collect();
+        rebuilt.push(replacement.clone());
+        rebuilt.extend(path.iter().skip(prefix_len + 1).cloned());
+        self.locate(body, &rebuilt)
+    }
+
+    fn position(&self, index: usize) -> Option<Position> {
+        self.0
+            .get(index)
+            .map(|&(line, column)| Position { line, column })
+    }
+}
+
+/// How many nodes a value has, itself included.
+pub fn node_count(v: &Value) -> usize {
+    match v {
+        Value::Object(m) => 1 + m.values().map(node_count).sum::<usize>(),
+        Value::Array(a) => 1 + a.iter().map(node_count).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+/// Where a resource came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Source {
+    /// A document in a file.
+    File {
+        /// Path as given by the user (`-` for stdin).
+        path: String,
+        /// 0-based index of the document in a multi-document file.
+        document: usize,
+        /// Position of the document's first node.
+        line: u32,
+        /// Column of the document's first node.
+        column: u32,
+        /// Node positions.
+        #[serde(default, skip_serializing_if = "spans_empty")]
+        spans: SpanMap,
+    },
+    /// A live endpoint: a cluster context or an AWS account/region.
+    Live {
+        /// E.g. `https://cluster.example:6443` or `aws://123456789012/eu-west-1`.
+        endpoint: String,
+    },
+}
+
+fn spans_empty(s: &SpanMap) -> bool {
+    s.0.is_empty()
+}
+
+impl Source {
+    /// The file path, for file sources.
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            Source::File { path, .. } => Some(path),
+            Source::Live { .. } => None,
+        }
+    }
+}
+
+/// One resource of a snapshot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    /// Stable identity.
+    pub id: ResourceId,
+    /// Origin.
+    pub source: Source,
+    /// The document, with secret values already redacted.
+    pub body: Value,
+}
+
+impl Resource {
+    /// Where `path` points in the source, as a finding location.
+    pub fn locate(&self, path: &[PathSegment]) -> crate::finding::Location {
+        match &self.source {
+            Source::File {
+                path: file,
+                line,
+                column,
+                spans,
+                ..
+            } => {
+                let pos = spans.locate(&self.body, path).unwrap_or(Position {
+                    line: *line,
+                    column: *column,
+                });
+                crate::finding::Location::File {
+                    file: file.clone(),
+                    line: pos.line,
+                    column: pos.column,
+                }
+            }
+            Source::Live { endpoint } => crate::finding::Location::Live {
+                endpoint: endpoint.clone(),
+                pointer: json_pointer(path),
+            },
+        }
+    }
+
+    /// A Kubernetes annotation, when the body has `metadata.annotations[key]`.
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.body
+            .get("metadata")?
+            .get("annotations")?
+            .get(key)?
+            .as_str()
+    }
+}
+
+/// A set of resources collected together.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Resources, sorted by id then source for deterministic output.
+    pub resources: Vec<Resource>,
+}
+
+impl Snapshot {
+    /// Sort resources so that two snapshots of the same state serialise identically.
+    pub fn sort(&mut self) {
+        self.resources.sort_by(|a, b| {
+            a.id.cmp(&b.id).then_with(|| source_key(&a.source).cmp(&source_key(&b.source)))
+        });
+    }
+}
+
+fn source_key(s: &Source) -> (&str, usize) {
+    match s {
+        Source::File { path, document, .. } => (path, *document),
+        Source::Live { endpoint } => (endpoint, 0),
+    }
+}
