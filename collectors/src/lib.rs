@@ -1,1 +1,7 @@
-//! placeholder
+//! Collectors turn the world into [`assay_engine::Resource`]s: files now;
+//! live Kubernetes and AWS sit behind features of their own.
+
+pub mod error;
+pub mod files;
+
+pub use error::CollectError;

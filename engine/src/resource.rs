@@ -341,3 +341,46 @@ fn source_key(s: &Source) -> (&str, usize) {
         Source::Live { endpoint } => (endpoint, 0),
     }
 }
+
+impl SpanMap {
+    /// The spans of the subtree at `path` (which must exist), re-rooted so
+    /// the subtree can stand alone as a resource body.
+    pub fn subtree(&self, body: &Value, path: &[PathSegment]) -> SpanMap {
+        let mut index = 0usize;
+        let mut node = body;
+        for seg in path {
+            let mut child_index = index + 1;
+            let mut found = None;
+            match (node, seg) {
+                (Value::Object(map), PathSegment::Key(key)) => {
+                    for (k, v) in map {
+                        if k == key {
+                            found = Some(v);
+                            break;
+                        }
+                        child_index += node_count(v);
+                    }
+                }
+                (Value::Array(items), PathSegment::Index(i)) => {
+                    for (n, v) in items.iter().enumerate() {
+                        if n == *i {
+                            found = Some(v);
+                            break;
+                        }
+                        child_index += node_count(v);
+                    }
+                }
+                _ => {}
+            }
+            match found {
+                Some(v) => {
+                    node = v;
+                    index = child_index;
+                }
+                None => return SpanMap::default(),
+            }
+        }
+        let n = node_count(node);
+        SpanMap(self.0.get(index..index + n).map(<[_]>::to_vec).unwrap_or_default())
+    }
+}

@@ -1,0 +1,26 @@
+# METADATA
+# title: Containers must not run privileged
+# description: >-
+#   Privileged containers disable most security mechanisms and have access to
+#   all host devices. PSS baseline forbids securityContext.privileged=true on
+#   every container, init container and ephemeral container.
+# custom:
+#   id: K8S-PSS-003
+#   severity: critical
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   frameworks:
+#     pss: [baseline]
+#   remediation: Remove securityContext.privileged or set it to false.
+package assay.kubernetes.pss.privileged
+
+import rego.v1
+
+import data.assay.lib.kubernetes as k8s
+import data.assay.lib.result
+
+deny contains result.finding_with_fix(msg, path, result.set_to(path, false)) if {
+	some c in k8s.containers
+	c.security_context.privileged == true
+	path := array.concat(c.path, ["securityContext", "privileged"])
+	msg := sprintf("%s must not set securityContext.privileged=true", [k8s.container_label(c)])
+}

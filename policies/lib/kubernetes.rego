@@ -1,0 +1,75 @@
+# METADATA
+# title: Kubernetes workload helpers
+# description: >-
+#   The pod spec of every workload kind that carries a pod template, and every
+#   container in it (initContainers, containers, ephemeralContainers, in the
+#   order pod-security-admission visits them), each with its path in the
+#   document so findings point at the exact line.
+package assay.lib.kubernetes
+
+import rego.v1
+
+# Kinds whose pod template sits at spec.template.
+template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
+
+# Every kind that carries a pod spec; rules list these in `custom.kinds`.
+workload_kinds := template_kinds | {"Pod", "CronJob"}
+
+pod_spec := {
+	"spec": input.spec,
+	"path": ["spec"],
+	"metadata": object.get(input, "metadata", {}),
+	"metadata_path": ["metadata"],
+} if {
+	input.kind == "Pod"
+	is_object(input.spec)
+}
+
+pod_spec := {
+	"spec": input.spec.template.spec,
+	"path": ["spec", "template", "spec"],
+	"metadata": object.get(input.spec.template, "metadata", {}),
+	"metadata_path": ["spec", "template", "metadata"],
+} if {
+	input.kind in template_kinds
+	is_object(input.spec.template.spec)
+}
+
+pod_spec := {
+	"spec": input.spec.jobTemplate.spec.template.spec,
+	"path": ["spec", "jobTemplate", "spec", "template", "spec"],
+	"metadata": object.get(input.spec.jobTemplate.spec.template, "metadata", {}),
+	"metadata_path": ["spec", "jobTemplate", "spec", "template", "metadata"],
+} if {
+	input.kind == "CronJob"
+	is_object(input.spec.jobTemplate.spec.template.spec)
+}
+
+container_fields := ["initContainers", "containers", "ephemeralContainers"]
+
+# Each container with its name, path, and its securityContext (or {}).
+containers contains {
+	"container": c,
+	"name": object.get(c, "name", ""),
+	"path": array.concat(pod_spec.path, [field, i]),
+	"security_context": security_context(c),
+} if {
+	some field in container_fields
+	list := object.get(pod_spec.spec, field, [])
+	is_array(list)
+	some i, c in list
+	is_object(c)
+}
+
+# The pod-level securityContext, or {} when absent or null.
+pod_security_context := sc if {
+	sc := pod_spec.spec.securityContext
+	is_object(sc)
+} else := {}
+
+security_context(c) := c.securityContext if is_object(c.securityContext)
+
+else := {}
+
+# `who` in messages: `pod` or `container "name"`.
+container_label(c) := sprintf("container %q", [c.name])
