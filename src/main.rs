@@ -1,1 +1,18 @@
-fn main() {}
+//! `assay` binary: parse arguments, dispatch, exit.
+
+use assay::cli::{Cli, Command, PoliciesCommand};
+use clap::Parser;
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match &cli.command {
+        Command::Scan(args) => assay::scan::scan(args),
+        Command::Policies(PoliciesCommand::List(args)) => {
+            assay::policies::list(args, &mut std::io::stdout().lock()).unwrap_or(assay::EXIT_FAILED)
+        }
+        Command::Policies(PoliciesCommand::Show(args)) => {
+            assay::policies::show(args, &mut std::io::stdout().lock()).unwrap_or(assay::EXIT_FAILED)
+        }
+    };
+    std::process::exit(code);
+}

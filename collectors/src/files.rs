@@ -98,7 +98,11 @@ pub fn discover(paths: &[String]) -> Result<Vec<Input>, CollectError> {
                 .components()
                 .take_while(|c| !has_glob(&c.as_os_str().to_string_lossy()))
                 .collect();
-            let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
+            let root = if root.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                root
+            };
             let before = out.len();
             walk(&root, Some(&glob), &mut out);
             if out.len() == before {
@@ -114,7 +118,9 @@ pub fn discover(paths: &[String]) -> Result<Vec<Input>, CollectError> {
 }
 
 fn walk(root: &Path, glob: Option<&globset::GlobMatcher>, out: &mut Vec<Input>) {
-    let walker = ignore::WalkBuilder::new(root).sort_by_file_name(std::cmp::Ord::cmp).build();
+    let walker = ignore::WalkBuilder::new(root)
+        .sort_by_file_name(std::cmp::Ord::cmp)
+        .build();
     for entry in walker.flatten() {
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
@@ -138,8 +144,12 @@ pub fn read(input: &Input, limits: &FileLimits) -> Result<String, Diagnostic> {
     let name = input.display();
     let mut bytes = Vec::new();
     let result = match input {
-        Input::File(p) => std::fs::File::open(p).and_then(|f| f.take(limits.max_bytes + 1).read_to_end(&mut bytes)),
-        Input::Stdin => std::io::stdin().lock().take(limits.max_bytes + 1).read_to_end(&mut bytes),
+        Input::File(p) => std::fs::File::open(p)
+            .and_then(|f| f.take(limits.max_bytes + 1).read_to_end(&mut bytes)),
+        Input::Stdin => std::io::stdin()
+            .lock()
+            .take(limits.max_bytes + 1)
+            .read_to_end(&mut bytes),
     };
     if let Err(e) = result {
         return Err(Diagnostic::new(format!("cannot read file: {e}")).in_file(name));
@@ -194,7 +204,9 @@ pub fn parse(file: &str, text: &str, limits: &FileLimits) -> FileScan {
                 .value
                 .get("kind")
                 .and_then(Value::as_str)
-                .is_some_and(|k| k.ends_with("List") && doc.value.get("items").is_some_and(Value::is_array));
+                .is_some_and(|k| {
+                    k.ends_with("List") && doc.value.get("items").is_some_and(Value::is_array)
+                });
         if is_list {
             let Some(items) = doc.value.get("items").and_then(Value::as_array) else {
                 continue;
@@ -249,7 +261,11 @@ fn push_object(mut body: Value, source: Source, scan: &mut FileScan, file: &str)
         return;
     };
     let meta = body.get("metadata");
-    let text = |k: &str| meta.and_then(|m| m.get(k)).and_then(Value::as_str).map(str::to_string);
+    let text = |k: &str| {
+        meta.and_then(|m| m.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
     let name = text("name")
         .or_else(|| text("generateName"))
         .unwrap_or_else(|| format!("{file}#{}", document + 1));
@@ -278,7 +294,10 @@ pub fn redact_secret(body: &mut Value) {
             }
         }
     }
-    if let Some(Value::Object(ann)) = body.get_mut("metadata").and_then(|m| m.get_mut("annotations")) {
+    if let Some(Value::Object(ann)) = body
+        .get_mut("metadata")
+        .and_then(|m| m.get_mut("annotations"))
+    {
         if let Some(v) = ann.get_mut("kubectl.kubernetes.io/last-applied-configuration") {
             *v = Value::String(REDACTED.to_string());
         }

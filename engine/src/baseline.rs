@@ -20,7 +20,11 @@ impl Baseline {
         let v: Value = serde_json::from_str(text).map_err(|e| {
             Diagnostic::new(format!("baseline is not valid JSON: {e}"))
                 .in_file(file)
-                .at(u32::try_from(e.line()).unwrap_or(0), u32::try_from(e.column()).unwrap_or(0), Some(text))
+                .at(
+                    u32::try_from(e.line()).unwrap_or(0),
+                    u32::try_from(e.column()).unwrap_or(0),
+                    Some(text),
+                )
         })?;
         let Some(findings) = v.get("findings").and_then(Value::as_array) else {
             return Err(Diagnostic::new("baseline has no `findings` list")
@@ -37,7 +41,10 @@ impl Baseline {
 
     /// Mark findings present in the baseline.
     pub fn apply(&self, findings: &mut [Finding]) {
-        for f in findings.iter_mut().filter(|f| matches!(f.status, Status::Fail | Status::Warn)) {
+        for f in findings
+            .iter_mut()
+            .filter(|f| matches!(f.status, Status::Fail | Status::Warn))
+        {
             f.baseline = self.fingerprints.contains(&f.fingerprint);
         }
     }

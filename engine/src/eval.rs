@@ -42,9 +42,13 @@ impl<'p> Evaluator<'p> {
     pub fn evaluate(&mut self, resource: &Resource, out: &mut Vec<Finding>) {
         let start = out.len();
         let mut input_set = false;
-        for rule in self.set.rules_for(&resource.id.kind, resource.id.short_kind()) {
+        for rule in self
+            .set
+            .rules_for(&resource.id.kind, resource.id.short_kind())
+        {
             if !input_set {
-                self.engine.set_input(regorus::Value::from(resource.body.clone()));
+                self.engine
+                    .set_input(regorus::Value::from(resource.body.clone()));
                 input_set = true;
             }
             for (entry, path) in &rule.entries {
@@ -79,7 +83,11 @@ pub fn evaluate_all(set: &PolicySet, ctx: &EvalContext, resources: &[Resource]) 
 }
 
 /// Evaluate on the calling thread only (the reference for determinism tests).
-pub fn evaluate_sequential(set: &PolicySet, ctx: &EvalContext, resources: &[Resource]) -> Vec<Finding> {
+pub fn evaluate_sequential(
+    set: &PolicySet,
+    ctx: &EvalContext,
+    resources: &[Resource],
+) -> Vec<Finding> {
     let mut ev = Evaluator::new(set, ctx);
     let mut findings = Vec::new();
     for r in resources {
@@ -89,7 +97,13 @@ pub fn evaluate_sequential(set: &PolicySet, ctx: &EvalContext, resources: &[Reso
     findings
 }
 
-fn collect(rule: &Rule, entry: Entry, value: &regorus::Value, resource: &Resource, out: &mut Vec<Finding>) {
+fn collect(
+    rule: &Rule,
+    entry: Entry,
+    value: &regorus::Value,
+    resource: &Resource,
+    out: &mut Vec<Finding>,
+) {
     let status = match entry {
         Entry::Deny | Entry::Violation => Status::Fail,
         Entry::Warn => Status::Warn,
@@ -97,7 +111,14 @@ fn collect(rule: &Rule, entry: Entry, value: &regorus::Value, resource: &Resourc
     match value {
         regorus::Value::Undefined | regorus::Value::Null => {}
         regorus::Value::Bool(false) => {}
-        regorus::Value::Bool(true) => out.push(make(rule, status, resource, rule.meta.title.clone(), Vec::new(), None)),
+        regorus::Value::Bool(true) => out.push(make(
+            rule,
+            status,
+            resource,
+            rule.meta.title.clone(),
+            Vec::new(),
+            None,
+        )),
         regorus::Value::Set(items) => {
             for item in items.iter() {
                 push_item(rule, status, item, resource, out);
@@ -112,7 +133,13 @@ fn collect(rule: &Rule, entry: Entry, value: &regorus::Value, resource: &Resourc
     }
 }
 
-fn push_item(rule: &Rule, status: Status, item: &regorus::Value, resource: &Resource, out: &mut Vec<Finding>) {
+fn push_item(
+    rule: &Rule,
+    status: Status,
+    item: &regorus::Value,
+    resource: &Resource,
+    out: &mut Vec<Finding>,
+) {
     let json = serde_json::to_value(item).unwrap_or(Value::Null);
     let (message, path, fix) = match &json {
         Value::String(s) => (s.clone(), Vec::new(), None),
@@ -137,7 +164,10 @@ fn parse_path(v: &Value) -> Vec<PathSegment> {
             .iter()
             .filter_map(|s| match s {
                 Value::String(k) => Some(PathSegment::Key(k.clone())),
-                Value::Number(n) => n.as_u64().and_then(|i| usize::try_from(i).ok()).map(PathSegment::Index),
+                Value::Number(n) => n
+                    .as_u64()
+                    .and_then(|i| usize::try_from(i).ok())
+                    .map(PathSegment::Index),
                 _ => None,
             })
             .collect(),

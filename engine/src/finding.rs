@@ -234,11 +234,15 @@ impl Report {
             s.by_severity.insert(sev.as_str().to_string(), 0);
         }
         for f in &self.findings {
-            *s.by_status.entry(f.status.as_str().to_string()).or_default() += 1;
+            *s.by_status
+                .entry(f.status.as_str().to_string())
+                .or_default() += 1;
             if f.baseline {
                 s.baseline += 1;
             } else if f.status == Status::Fail {
-                *s.by_severity.entry(f.severity.as_str().to_string()).or_default() += 1;
+                *s.by_severity
+                    .entry(f.severity.as_str().to_string())
+                    .or_default() += 1;
             }
         }
         s

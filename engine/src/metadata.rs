@@ -79,9 +79,11 @@ pub fn rule_metadata(file: &str, rego: &str) -> Result<Option<(RuleMetadata, u32
         let stream = parse_stream(&block.yaml, &YamlLimits::default());
         if let Some(e) = stream.errors.first() {
             let line = block.line + e.line;
-            return Err(Diagnostic::new(format!("malformed METADATA: {}", e.message))
-                .in_file(file)
-                .at(line, e.column + 2, Some(rego)));
+            return Err(
+                Diagnostic::new(format!("malformed METADATA: {}", e.message))
+                    .in_file(file)
+                    .at(line, e.column + 2, Some(rego)),
+            );
         }
         let Some(doc) = stream.documents.first() else {
             continue;
@@ -128,18 +130,24 @@ fn from_value(root: &Value, custom: &Value) -> Result<RuleMetadata, String> {
         Some(Value::Array(items)) => items
             .iter()
             .map(|k| {
-                k.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| format!("METADATA `custom.kinds` entries must be strings, not `{k}`"))
+                k.as_str().map(str::to_string).ok_or_else(|| {
+                    format!("METADATA `custom.kinds` entries must be strings, not `{k}`")
+                })
             })
             .collect::<Result<_, _>>()?,
         Some(Value::String(s)) => vec![s.clone()],
-        Some(other) => return Err(format!("METADATA `custom.kinds` must be a list, not `{other}`")),
+        Some(other) => {
+            return Err(format!(
+                "METADATA `custom.kinds` must be a list, not `{other}`"
+            ))
+        }
     };
     let mut frameworks = BTreeMap::new();
     if let Some(fw) = custom.get("frameworks") {
         let Value::Object(map) = fw else {
-            return Err("METADATA `custom.frameworks` must map a framework to a list of controls".into());
+            return Err(
+                "METADATA `custom.frameworks` must map a framework to a list of controls".into(),
+            );
         };
         for (name, controls) in map {
             let list = match controls {
@@ -200,7 +208,10 @@ mod tests {
 
     #[test]
     fn modules_without_ids_have_no_rule_metadata() {
-        assert_eq!(rule_metadata("l.rego", "# METADATA\n# title: lib\npackage l\n").unwrap(), None);
+        assert_eq!(
+            rule_metadata("l.rego", "# METADATA\n# title: lib\npackage l\n").unwrap(),
+            None
+        );
         assert_eq!(rule_metadata("l.rego", "package l\n").unwrap(), None);
     }
 }

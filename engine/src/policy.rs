@@ -109,7 +109,11 @@ impl PolicySetBuilder {
         let mut diagnostics = Vec::new();
         let mut accepted: Vec<(PolicyModule, bool)> = Vec::new();
         // Parse each module on its own so one broken file cannot hide others.
-        for m in self.modules.into_iter().filter(|m| !m.path.ends_with("_test.rego")) {
+        for m in self
+            .modules
+            .into_iter()
+            .filter(|m| !m.path.ends_with("_test.rego"))
+        {
             match check_parse(&m) {
                 Ok(v0) => accepted.push((m, v0)),
                 Err(d) => diagnostics.push(d),
@@ -176,7 +180,10 @@ fn check_parse(m: &PolicyModule) -> Result<bool, Diagnostic> {
             if v0.add_policy(m.path.clone(), m.text.clone()).is_ok() {
                 Ok(true)
             } else {
-                Err(regorus_diagnostic(&format!("{v1_err:#}"), std::slice::from_ref(&(m.clone(), false))))
+                Err(regorus_diagnostic(
+                    &format!("{v1_err:#}"),
+                    std::slice::from_ref(&(m.clone(), false)),
+                ))
             }
         }
     }
@@ -202,11 +209,19 @@ pub(crate) fn regorus_diagnostic(text: &str, modules: &[(PolicyModule, bool)]) -
     }
     if loc.is_none() {
         // Errors without a span: keep the first line only.
-        message = text.lines().find(|l| !l.trim().is_empty()).unwrap_or(text).trim().to_string();
+        message = text
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or(text)
+            .trim()
+            .to_string();
     }
     match loc {
         Some((file, line, col)) => {
-            let src = modules.iter().find(|(m, _)| m.path == file).map(|(m, _)| m.text.as_str());
+            let src = modules
+                .iter()
+                .find(|(m, _)| m.path == file)
+                .map(|(m, _)| m.text.as_str());
             Diagnostic::new(message).in_file(file).at(line, col, src)
         }
         None => Diagnostic::new(message),
@@ -229,9 +244,11 @@ fn collect_rules(
     for (package, mods) in by_package {
         let mut entries = Vec::new();
         for entry in Entry::ALL {
-            let defined = mods
-                .iter()
-                .any(|m| engine.has_declared_rule_rooted_at(&m.path, entry.name()).unwrap_or(false));
+            let defined = mods.iter().any(|m| {
+                engine
+                    .has_declared_rule_rooted_at(&m.path, entry.name())
+                    .unwrap_or(false)
+            });
             if defined {
                 entries.push((entry, format!("data.{package}.{}", entry.name())));
             }
@@ -279,9 +296,12 @@ fn collect_rules(
     rules.retain(|r| match seen.get(&r.meta.id) {
         Some(other) => {
             diagnostics.push(
-                Diagnostic::new(format!("rule id `{}` is already used by `{other}`", r.meta.id))
-                    .in_file(r.file.clone())
-                    .at(r.line, 1, None),
+                Diagnostic::new(format!(
+                    "rule id `{}` is already used by `{other}`",
+                    r.meta.id
+                ))
+                .in_file(r.file.clone())
+                .at(r.line, 1, None),
             );
             false
         }
@@ -362,16 +382,29 @@ impl PolicySet {
     /// Rule indices that apply to a resource of this kind. A kind entry with
     /// a `/` (`apps/v1/Deployment`) must match the full kind exactly.
     pub fn rules_for(&self, kind: &str, short_kind: &str) -> impl Iterator<Item = &Rule> + '_ {
-        let indexed = self.by_kind.get(short_kind).map(Vec::as_slice).unwrap_or_default();
+        let indexed = self
+            .by_kind
+            .get(short_kind)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let kind = kind.to_string();
         let short = short_kind.to_string();
-        let mut idx: Vec<usize> = indexed.iter().chain(self.any_kind.iter()).copied().collect();
+        let mut idx: Vec<usize> = indexed
+            .iter()
+            .chain(self.any_kind.iter())
+            .copied()
+            .collect();
         idx.sort_unstable();
         idx.into_iter().filter_map(move |i| {
             let r = self.rules.get(i)?;
             let applies = r.meta.kinds.is_empty()
                 || r.meta.kinds.iter().any(|k| {
-                    k == "*" || if k.contains('/') { *k == kind } else { *k == short }
+                    k == "*"
+                        || if k.contains('/') {
+                            *k == kind
+                        } else {
+                            *k == short
+                        }
                 });
             applies.then_some(r)
         })

@@ -74,7 +74,11 @@ impl fmt::Display for ResourceId {
         if self.scope.is_empty() {
             write!(f, "{}:{}:{}", self.provider, self.kind, self.name)
         } else {
-            write!(f, "{}:{}:{}/{}", self.provider, self.kind, self.scope, self.name)
+            write!(
+                f,
+                "{}:{}:{}/{}",
+                self.provider, self.kind, self.scope, self.name
+            )
         }
     }
 }
@@ -164,7 +168,13 @@ impl SpanMap {
                 }
                 // A numeric key into an object, or a string index into an array.
                 (Value::Object(_), PathSegment::Index(i)) => {
-                    return self.locate_from(body, path, index, node, &PathSegment::Key(i.to_string()));
+                    return self.locate_from(
+                        body,
+                        path,
+                        index,
+                        node,
+                        &PathSegment::Key(i.to_string()),
+                    );
                 }
                 (Value::Array(_), PathSegment::Key(k)) => match k.parse::<usize>() {
                     Ok(i) => {
@@ -330,7 +340,8 @@ impl Snapshot {
     /// Sort resources so that two snapshots of the same state serialise identically.
     pub fn sort(&mut self) {
         self.resources.sort_by(|a, b| {
-            a.id.cmp(&b.id).then_with(|| source_key(&a.source).cmp(&source_key(&b.source)))
+            a.id.cmp(&b.id)
+                .then_with(|| source_key(&a.source).cmp(&source_key(&b.source)))
         });
     }
 }
@@ -381,6 +392,11 @@ impl SpanMap {
             }
         }
         let n = node_count(node);
-        SpanMap(self.0.get(index..index + n).map(<[_]>::to_vec).unwrap_or_default())
+        SpanMap(
+            self.0
+                .get(index..index + n)
+                .map(<[_]>::to_vec)
+                .unwrap_or_default(),
+        )
     }
 }

@@ -117,9 +117,11 @@ pub struct Waiver {
 pub fn parse_waivers(file: &str, text: &str) -> Result<Vec<Waiver>, Diagnostic> {
     let stream = parse_stream(text, &YamlLimits::default());
     if let Some(e) = stream.errors.first() {
-        return Err(Diagnostic::new(e.message.clone())
-            .in_file(file)
-            .at(e.line, e.column, Some(text)));
+        return Err(Diagnostic::new(e.message.clone()).in_file(file).at(
+            e.line,
+            e.column,
+            Some(text),
+        ));
     }
     let Some(doc) = stream.documents.first() else {
         return Ok(Vec::new());
@@ -129,15 +131,19 @@ pub fn parse_waivers(file: &str, text: &str) -> Result<Vec<Waiver>, Diagnostic> 
         Value::Object(m) => match m.get("waivers") {
             Some(Value::Array(items)) => items.as_slice(),
             _ => {
-                return Err(Diagnostic::new("waivers file must be a list or have a `waivers:` list")
-                    .in_file(file)
-                    .at(doc.line, doc.column, Some(text)))
+                return Err(Diagnostic::new(
+                    "waivers file must be a list or have a `waivers:` list",
+                )
+                .in_file(file)
+                .at(doc.line, doc.column, Some(text)))
             }
         },
         _ => {
-            return Err(Diagnostic::new("waivers file must be a list or have a `waivers:` list")
-                .in_file(file)
-                .at(doc.line, doc.column, Some(text)))
+            return Err(
+                Diagnostic::new("waivers file must be a list or have a `waivers:` list")
+                    .in_file(file)
+                    .at(doc.line, doc.column, Some(text)),
+            )
         }
     };
     let top_is_list = doc.value.is_array();
@@ -150,9 +156,14 @@ pub fn parse_waivers(file: &str, text: &str) -> Result<Vec<Waiver>, Diagnostic> 
         path.push(crate::resource::PathSegment::Index(i));
         let pos = doc.spans.locate(&doc.value, &path);
         let (line, column) = pos.map_or((doc.line, doc.column), |p| (p.line, p.column));
-        let err = |msg: String| Diagnostic::new(msg).in_file(file).at(line, column, Some(text));
+        let err = |msg: String| {
+            Diagnostic::new(msg)
+                .in_file(file)
+                .at(line, column, Some(text))
+        };
         let get = |k: &str| entry.get(k).and_then(Value::as_str).map(str::to_string);
-        let rule = get("rule").ok_or_else(|| err("waiver needs a `rule` (a rule id or `*`)".into()))?;
+        let rule =
+            get("rule").ok_or_else(|| err("waiver needs a `rule` (a rule id or `*`)".into()))?;
         let reason = get("reason").unwrap_or_default();
         if reason.trim().is_empty() {
             return Err(err(format!("waiver for `{rule}` needs a `reason`")));
@@ -160,12 +171,17 @@ pub fn parse_waivers(file: &str, text: &str) -> Result<Vec<Waiver>, Diagnostic> 
         let expires = match entry.get("expires") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(
-                Date::parse(s).ok_or_else(|| err(format!("`expires: {s}` is not a YYYY-MM-DD date")))?,
+                Date::parse(s)
+                    .ok_or_else(|| err(format!("`expires: {s}` is not a YYYY-MM-DD date")))?,
             ),
             Some(other) => return Err(err(format!("`expires: {other}` is not a YYYY-MM-DD date"))),
         };
         let sel = entry.get("resource");
-        let field = |k: &str| sel.and_then(|s| s.get(k)).and_then(Value::as_str).map(str::to_string);
+        let field = |k: &str| {
+            sel.and_then(|s| s.get(k))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
         out.push(Waiver {
             rule,
             resource: Selector {
@@ -210,7 +226,8 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
             },
         }
     }
-    p.get(pi..).is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
 }
 
 impl Waiver {
@@ -219,16 +236,17 @@ impl Waiver {
         let sel = &self.resource;
         (self.rule == "*" || glob_match(&self.rule, &finding.rule))
             && opt(&sel.provider, resource.id.provider.as_str())
-            && sel
-                .kind
-                .as_ref()
-                .is_none_or(|k| glob_match(k, &resource.id.kind) || glob_match(k, resource.id.short_kind()))
+            && sel.kind.as_ref().is_none_or(|k| {
+                glob_match(k, &resource.id.kind) || glob_match(k, resource.id.short_kind())
+            })
             && opt(&sel.namespace, &resource.id.scope)
             && opt(&sel.name, &resource.id.name)
-            && sel
-                .file
-                .as_ref()
-                .is_none_or(|f| resource.source.file().is_some_and(|path| glob_match(f, path)))
+            && sel.file.as_ref().is_none_or(|f| {
+                resource
+                    .source
+                    .file()
+                    .is_some_and(|path| glob_match(f, path))
+            })
     }
 }
 
@@ -236,19 +254,30 @@ impl Waiver {
 fn annotation_waiver(resource: &Resource) -> Option<(Vec<&str>, &str)> {
     let text = resource.annotation(WAIVE_ANNOTATION)?;
     let (ids, reason) = text.split_once(':').unwrap_or((text, ""));
-    let ids: Vec<&str> = ids.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let ids: Vec<&str> = ids
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     Some((ids, reason.trim()))
 }
 
 /// Apply waivers to the findings of one resource.
 pub fn apply(findings: &mut [Finding], resource: &Resource, waivers: &[Waiver], today: Date) {
     let annotated = annotation_waiver(resource);
-    for f in findings.iter_mut().filter(|f| f.status == Status::Fail || f.status == Status::Warn) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.status == Status::Fail || f.status == Status::Warn)
+    {
         if let Some((ids, reason)) = &annotated {
             if ids.iter().any(|id| *id == f.rule) {
                 f.status = Status::Waived;
                 f.waiver = Some(WaiverInfo {
-                    reason: if reason.is_empty() { "(no reason given)".into() } else { (*reason).to_string() },
+                    reason: if reason.is_empty() {
+                        "(no reason given)".into()
+                    } else {
+                        (*reason).to_string()
+                    },
                     source: "annotation".into(),
                     expires: None,
                     expired: false,
@@ -287,7 +316,10 @@ mod tests {
     fn dates() {
         assert_eq!(Date::from_unix_days(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_unix_days(20_415).to_string(), "2025-11-23");
-        assert_eq!(Date::parse("2024-02-29").map(|d| d.to_string()).as_deref(), Some("2024-02-29"));
+        assert_eq!(
+            Date::parse("2024-02-29").map(|d| d.to_string()).as_deref(),
+            Some("2024-02-29")
+        );
         assert_eq!(Date::parse("2023-02-29"), None);
         assert_eq!(Date::parse("2023-2-1"), None);
     }

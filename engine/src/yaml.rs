@@ -85,10 +85,7 @@ pub fn parse_stream(text: &str, limits: &YamlLimits) -> YamlStream {
     let mut offset_bytes = 0usize;
     let mut offset_lines = 0u32;
     let mut doc_base = 0usize;
-    loop {
-        let Some(rest) = text.get(offset_bytes..) else {
-            break;
-        };
+    while let Some(rest) = text.get(offset_bytes..) {
         match parse_from(rest, limits, offset_lines, doc_base, &mut out) {
             Ok(()) => break,
             Err((err, err_index_in_rest, docs_seen)) => {
@@ -126,7 +123,10 @@ fn next_document_start(text: &str, from: usize) -> Option<usize> {
             return None;
         }
         if rest.starts_with("---")
-            && matches!(rest.as_bytes().get(3), None | Some(b' ' | b'\n' | b'\r' | b'\t'))
+            && matches!(
+                rest.as_bytes().get(3),
+                None | Some(b' ' | b'\n' | b'\r' | b'\t')
+            )
         {
             return Some(pos);
         }
@@ -177,7 +177,9 @@ struct Builder<'l> {
 fn fail(m: &Marker, line_offset: u32, message: String) -> YamlError {
     YamlError {
         index: 0,
-        line: u32::try_from(m.line()).unwrap_or(u32::MAX).saturating_add(line_offset),
+        line: u32::try_from(m.line())
+            .unwrap_or(u32::MAX)
+            .saturating_add(line_offset),
         column: u32::try_from(m.col()).unwrap_or(u32::MAX).saturating_add(1),
         message,
     }
@@ -198,7 +200,11 @@ fn parse_from(
             Ok(x) => x,
             Err(e) => {
                 let m = *e.marker();
-                return Err((fail(&m, line_offset, e.info().to_string()), m.index(), docs_seen));
+                return Err((
+                    fail(&m, line_offset, e.info().to_string()),
+                    m.index(),
+                    docs_seen,
+                ));
             }
         };
         match event {
@@ -251,7 +257,9 @@ impl<'l> Builder<'l> {
 
     fn pos(&self, m: &Marker) -> (u32, u32) {
         (
-            u32::try_from(m.line()).unwrap_or(u32::MAX).saturating_add(self.line_offset),
+            u32::try_from(m.line())
+                .unwrap_or(u32::MAX)
+                .saturating_add(self.line_offset),
             u32::try_from(m.col()).unwrap_or(u32::MAX).saturating_add(1),
         )
     }
@@ -463,12 +471,18 @@ impl<'l> Builder<'l> {
                     let sources: Vec<Value> = match value {
                         Value::Object(_) => vec![value],
                         Value::Array(items) => items,
-                        _ => return Err("merge key `<<` needs a mapping or a list of mappings".into()),
+                        _ => {
+                            return Err(
+                                "merge key `<<` needs a mapping or a list of mappings".into()
+                            )
+                        }
                     };
                     self.spans.truncate(start);
                     for src in sources {
                         let Value::Object(src) = src else {
-                            return Err("merge key `<<` needs a mapping or a list of mappings".into());
+                            return Err(
+                                "merge key `<<` needs a mapping or a list of mappings".into()
+                            );
                         };
                         for (mk, mv) in src {
                             if map.contains_key(&mk) {

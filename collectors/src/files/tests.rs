@@ -12,7 +12,13 @@ fn kubernetes_objects_become_resources() {
     let r = &s.resources[0];
     assert_eq!(r.id.to_string(), "kubernetes:apps/v1/Deployment:prod/web");
     assert_eq!(s.notes.len(), 1);
-    assert!(s.notes[0].to_string().starts_with("m.yaml:7:1: document 2 skipped"), "{}", s.notes[0]);
+    assert!(
+        s.notes[0]
+            .to_string()
+            .starts_with("m.yaml:7:1: document 2 skipped"),
+        "{}",
+        s.notes[0]
+    );
 }
 
 #[test]
@@ -22,11 +28,22 @@ fn lists_are_flattened_with_positions() {
     let names: Vec<&str> = s.resources.iter().map(|r| r.id.name.as_str()).collect();
     assert_eq!(names, vec!["a", "b"]);
     let b = &s.resources[1];
-    let Source::File { spans, line, .. } = &b.source else { panic!() };
+    let Source::File { spans, line, .. } = &b.source else {
+        panic!()
+    };
     assert_eq!(*line, 7);
     assert_eq!(
-        spans.locate(&b.body, &[PathSegment::Key("spec".into()), PathSegment::Key("hostPID".into())]),
-        Some(Position { line: 12, column: 7 })
+        spans.locate(
+            &b.body,
+            &[
+                PathSegment::Key("spec".into()),
+                PathSegment::Key("hostPID".into())
+            ]
+        ),
+        Some(Position {
+            line: 12,
+            column: 7
+        })
     );
 }
 
@@ -44,7 +61,11 @@ fn secrets_are_redacted_at_collection() {
 fn malformed_secret_errors_do_not_quote_the_line() {
     let s = scan("apiVersion: v1\nkind: Secret\nstringData:\n  token: \"hunter2\n");
     assert_eq!(s.errors.len(), 1);
-    assert!(!s.errors[0].to_string().contains("hunter2"), "{}", s.errors[0]);
+    assert!(
+        !s.errors[0].to_string().contains("hunter2"),
+        "{}",
+        s.errors[0]
+    );
 }
 
 #[test]
@@ -88,7 +109,14 @@ fn oversized_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("big.yaml");
     std::fs::write(&p, "a: 1\n".repeat(100)).unwrap();
-    let limits = FileLimits { max_bytes: 64, ..FileLimits::default() };
+    let limits = FileLimits {
+        max_bytes: 64,
+        ..FileLimits::default()
+    };
     let s = load(&Input::File(p), &limits);
-    assert!(s.errors[0].message.contains("larger than"), "{}", s.errors[0]);
+    assert!(
+        s.errors[0].message.contains("larger than"),
+        "{}",
+        s.errors[0]
+    );
 }

@@ -28,7 +28,12 @@ fn positions_point_at_keys_and_items() {
         Some(Position { line: 9, column: 9 })
     );
     // Past the end of what exists: the deepest ancestor.
-    let missing = [key("spec"), key("containers"), PathSegment::Index(0), key("securityContext")];
+    let missing = [
+        key("spec"),
+        key("containers"),
+        PathSegment::Index(0),
+        key("securityContext"),
+    ];
     assert_eq!(
         doc.spans.locate(&doc.value, &missing),
         Some(Position { line: 5, column: 7 })
@@ -62,7 +67,10 @@ fn json_documents_parse_with_positions() {
     let doc = s.documents.first().unwrap();
     assert_eq!(
         doc.spans.locate(&doc.value, &[key("spec"), key("hostPID")]),
-        Some(Position { line: 3, column: 11 })
+        Some(Position {
+            line: 3,
+            column: 11
+        })
     );
 }
 
@@ -94,7 +102,9 @@ fn merge_keys_follow_yaml_semantics() {
 
 #[test]
 fn billion_laughs_is_rejected_quickly() {
-    let mut text = String::from("a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut text = String::from(
+        "a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     for i in 1..10 {
         let prev = i - 1;
         text.push_str(&format!(

@@ -1,0 +1,149 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Policy-as-code validation and compliance for Kubernetes and cloud.
+#[derive(Debug, Parser)]
+#[command(name = "assay", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate files (or stdin, `-`) against the built-in and given policies.
+    Scan(ScanArgs),
+    /// The policy catalogue.
+    #[command(subcommand)]
+    Policies(PoliciesCommand),
+}
+
+/// Output formats of `scan`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Grouped by file and resource, for people.
+    Text,
+    /// Assay's JSON report (docs/report.schema.json).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+}
+
+/// Severity thresholds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// Only critical findings fail the run.
+    Critical,
+    /// High and above.
+    High,
+    /// Medium and above.
+    Medium,
+    /// Low and above.
+    Low,
+    /// Everything.
+    Info,
+}
+
+impl From<SeverityArg> for assay_engine::Severity {
+    fn from(s: SeverityArg) -> Self {
+        match s {
+            SeverityArg::Critical => Self::Critical,
+            SeverityArg::High => Self::High,
+            SeverityArg::Medium => Self::Medium,
+            SeverityArg::Low => Self::Low,
+            SeverityArg::Info => Self::Info,
+        }
+    }
+}
+
+/// Arguments of `assay scan`.
+#[derive(Debug, Clone, Args)]
+pub struct ScanArgs {
+    /// Files, directories or globs to scan; `-` reads standard input.
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "text")]
+    pub format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a failing finding is at or above this severity.
+    #[arg(long, value_enum, default_value = "low")]
+    pub fail_on: SeverityArg,
+    /// Extra policy directory or .rego file (repeatable); adds to the built-ins.
+    #[arg(long = "policy", short = 'p', value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
+    /// Do not load the built-in packs.
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// Load only this built-in pack (repeatable); see `assay policies list`.
+    #[arg(long = "pack", value_name = "NAME")]
+    pub packs: Vec<String>,
+    /// Waivers file (YAML): rule, resource selector, reason, expires.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// A previous JSON report: findings in it do not fail the run.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write this run's findings as a baseline (JSON report) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Seconds one rule may spend on one resource before it is an error.
+    #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+    pub timeout: f64,
+    /// Colour text output: auto (when stdout is a terminal), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+    /// Never show progress.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Colour choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// When writing to a terminal.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `assay policies …`
+#[derive(Debug, Subcommand)]
+pub enum PoliciesCommand {
+    /// List rules: id, severity, title, frameworks.
+    List(ListArgs),
+    /// Show one rule in full.
+    Show(ShowArgs),
+}
+
+/// Arguments of `assay policies list`.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Only this pack.
+    #[arg(long = "pack", value_name = "NAME")]
+    pub packs: Vec<String>,
+    /// Extra policy directories or files.
+    #[arg(long = "policy", short = 'p', value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
+    /// Output as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `assay policies show`.
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    /// Rule id, e.g. K8S-PSS-003.
+    pub id: String,
+    /// Extra policy directories or files.
+    #[arg(long = "policy", short = 'p', value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
+}

@@ -1,0 +1,15 @@
+//! The `assay` command line as a library: each subcommand is a function from
+//! its arguments to an exit code, so tests call them directly and `main`
+//! stays a thin shell.
+
+pub mod builtin;
+pub mod cli;
+pub mod policies;
+pub mod scan;
+
+/// Exit code: nothing at or above `--fail-on`.
+pub const EXIT_CLEAN: i32 = 0;
+/// Exit code: findings at or above `--fail-on`.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit code: the run itself failed.
+pub const EXIT_FAILED: i32 = 2;
