@@ -14,6 +14,7 @@ pub mod metadata;
 pub mod policy;
 pub mod resource;
 pub mod severity;
+pub mod testing;
 pub mod waiver;
 pub mod yaml;
 

@@ -1,0 +1,124 @@
+//! The built-in packs: lint, Rego unit tests, and data-driven fixtures.
+//!
+//! Each rule directory `policies/<pack>/<RULE-ID>/` holds `rule.rego`,
+//! `rule_test.rego`, `input.yaml` and `expected.yaml` (the findings of that
+//! rule on the input, as `line:column message`). Run with `ASSAY_BLESS=1` to
+//! rewrite `expected.yaml` after a deliberate change, then review the diff.
+
+use assay_collectors::files::{parse, FileLimits};
+use assay_engine::waiver::Date;
+use assay_engine::{EvalContext, PolicySetBuilder};
+use std::path::{Path, PathBuf};
+
+fn rule_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let mut dirs = Vec::new();
+    for pack in std::fs::read_dir(&root).unwrap() {
+        let pack = pack.unwrap().path();
+        if !pack.is_dir() || pack.ends_with("lib") {
+            continue;
+        }
+        for rule in std::fs::read_dir(&pack).unwrap() {
+            let rule = rule.unwrap().path();
+            if rule.is_dir() {
+                dirs.push(rule);
+            }
+        }
+    }
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn every_rule_has_metadata_tests_and_fixtures() {
+    let dirs = rule_dirs();
+    assert!(dirs.len() >= 12, "expected the PSS baseline rules, found {}", dirs.len());
+    for dir in dirs {
+        let id = dir.file_name().unwrap().to_string_lossy().to_string();
+        for file in ["rule.rego", "rule_test.rego", "input.yaml", "expected.yaml"] {
+            assert!(dir.join(file).is_file(), "{id}: missing {file}");
+        }
+        let text = std::fs::read_to_string(dir.join("rule.rego")).unwrap();
+        let (meta, _) = assay_engine::metadata::rule_metadata(&id, &text)
+            .unwrap_or_else(|d| panic!("{d}"))
+            .unwrap_or_else(|| panic!("{id}: no METADATA with custom.id"));
+        assert_eq!(meta.id, id, "directory name and rule id differ");
+        assert!(!meta.kinds.is_empty(), "{id}: no kinds");
+        assert!(!meta.remediation.is_empty(), "{id}: no remediation");
+        assert!(!meta.description.is_empty(), "{id}: no description");
+        assert!(!meta.frameworks.is_empty(), "{id}: no frameworks");
+    }
+}
+
+#[test]
+fn builtin_rego_unit_tests_pass() {
+    let modules = assay::builtin::modules(&[]);
+    let results = assay_engine::testing::run_tests(&modules);
+    let failed: Vec<String> = results
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().err().map(|e| format!("{} ({}:{}): {e}", r.name, r.file, r.line)))
+        .collect();
+    assert!(failed.is_empty(), "failing Rego tests:\n{}", failed.join("\n"));
+    assert!(results.len() >= 40, "only {} Rego tests found", results.len());
+}
+
+#[test]
+fn builtin_packs_load_without_diagnostics() {
+    let (set, errors) = assay::policies::load(&assay::policies::PolicyChoice::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(set.rules().len() >= 12);
+}
+
+#[test]
+fn rule_fixtures_match_expected_findings() {
+    let mut builder = PolicySetBuilder::new();
+    for m in assay::builtin::modules(&[]) {
+        builder.add(m);
+    }
+    let set = builder.build();
+    assert!(set.diagnostics().is_empty(), "{:?}", set.diagnostics());
+    let ctx = EvalContext {
+        waivers: Vec::new(),
+        today: Date::from_unix_days(20_000),
+    };
+    let bless = std::env::var_os("ASSAY_BLESS").is_some();
+    let mut mismatches = Vec::new();
+    for dir in rule_dirs() {
+        let id = dir.file_name().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(dir.join("input.yaml")).unwrap();
+        let scan = parse("input.yaml", &text, &FileLimits::default());
+        assert!(scan.errors.is_empty(), "{id}: {:?}", scan.errors);
+        let findings = assay_engine::evaluate_sequential(&set, &ctx, &scan.resources);
+        let got: Vec<String> = findings
+            .iter()
+            .filter(|f| f.rule == id)
+            .map(|f| match &f.location {
+                assay_engine::Location::File { line, column, .. } => {
+                    format!("{line}:{column} {} {}", f.resource.name, f.message)
+                }
+                other => format!("{other:?}"),
+            })
+            .collect();
+        let expected_path = dir.join("expected.yaml");
+        if bless {
+            let yaml: String = got.iter().map(|g| format!("- {}\n", serde_json::to_string(g).unwrap())).collect();
+            std::fs::write(&expected_path, yaml).unwrap();
+            continue;
+        }
+        let expected_text = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        let stream = assay_engine::yaml::parse_stream(&expected_text, &Default::default());
+        let expected: Vec<String> = stream
+            .documents
+            .first()
+            .and_then(|d| d.value.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect();
+        assert!(!expected.is_empty(), "{id}: expected.yaml lists no findings; a fixture must show the rule firing");
+        if got != expected {
+            mismatches.push(format!("{id}:\n  expected {expected:#?}\n  got {got:#?}"));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
