@@ -5,6 +5,14 @@
 //! rule on the input, as `line:column message`). Run with `ASSAY_BLESS=1` to
 //! rewrite `expected.yaml` after a deliberate change, then review the diff.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "integration tests fail loudly by design"
+)]
+
 use assay_collectors::files::{parse, FileLimits};
 use assay_engine::waiver::Date;
 use assay_engine::{EvalContext, PolicySetBuilder};
@@ -32,7 +40,11 @@ fn rule_dirs() -> Vec<PathBuf> {
 #[test]
 fn every_rule_has_metadata_tests_and_fixtures() {
     let dirs = rule_dirs();
-    assert!(dirs.len() >= 12, "expected the PSS baseline rules, found {}", dirs.len());
+    assert!(
+        dirs.len() >= 12,
+        "expected the PSS baseline rules, found {}",
+        dirs.len()
+    );
     for dir in dirs {
         let id = dir.file_name().unwrap().to_string_lossy().to_string();
         for file in ["rule.rego", "rule_test.rego", "input.yaml", "expected.yaml"] {
@@ -56,10 +68,23 @@ fn builtin_rego_unit_tests_pass() {
     let results = assay_engine::testing::run_tests(&modules);
     let failed: Vec<String> = results
         .iter()
-        .filter_map(|r| r.outcome.as_ref().err().map(|e| format!("{} ({}:{}): {e}", r.name, r.file, r.line)))
+        .filter_map(|r| {
+            r.outcome
+                .as_ref()
+                .err()
+                .map(|e| format!("{} ({}:{}): {e}", r.name, r.file, r.line))
+        })
         .collect();
-    assert!(failed.is_empty(), "failing Rego tests:\n{}", failed.join("\n"));
-    assert!(results.len() >= 40, "only {} Rego tests found", results.len());
+    assert!(
+        failed.is_empty(),
+        "failing Rego tests:\n{}",
+        failed.join("\n")
+    );
+    assert!(
+        results.len() >= 40,
+        "only {} Rego tests found",
+        results.len()
+    );
 }
 
 #[test]
@@ -101,7 +126,10 @@ fn rule_fixtures_match_expected_findings() {
             .collect();
         let expected_path = dir.join("expected.yaml");
         if bless {
-            let yaml: String = got.iter().map(|g| format!("- {}\n", serde_json::to_string(g).unwrap())).collect();
+            let yaml: String = got
+                .iter()
+                .map(|g| format!("- {}\n", serde_json::to_string(g).unwrap()))
+                .collect();
             std::fs::write(&expected_path, yaml).unwrap();
             continue;
         }
@@ -115,7 +143,10 @@ fn rule_fixtures_match_expected_findings() {
             .iter()
             .map(|v| v.as_str().unwrap_or_default().to_string())
             .collect();
-        assert!(!expected.is_empty(), "{id}: expected.yaml lists no findings; a fixture must show the rule firing");
+        assert!(
+            !expected.is_empty(),
+            "{id}: expected.yaml lists no findings; a fixture must show the rule firing"
+        );
         if got != expected {
             mismatches.push(format!("{id}:\n  expected {expected:#?}\n  got {got:#?}"));
         }

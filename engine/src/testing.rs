@@ -42,7 +42,9 @@ pub fn run_tests(modules: &[PolicyModule]) -> Vec<TestResult> {
         }
     }
     for m in modules {
-        let Some(pkg) = package_of(&m.text) else { continue };
+        let Some(pkg) = package_of(&m.text) else {
+            continue;
+        };
         let mut seen = BTreeSet::new();
         for (i, line) in m.text.lines().enumerate() {
             let name: String = line

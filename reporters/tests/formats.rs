@@ -1,6 +1,14 @@
 //! Every format on one report that exercises every status; SARIF and JSON
 //! validated against their schemas, all three snapshot-tested.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "integration tests fail loudly by design"
+)]
+
 use assay_engine::finding::{fingerprint, Finding, Location, ResourceRef, Status, WaiverInfo};
 use assay_engine::metadata::RuleMetadata;
 use assay_engine::resource::{Provider, ResourceId};
@@ -55,7 +63,12 @@ fn sample() -> (Report, Vec<RuleMetadata>) {
         meta("K8S-2", Severity::Medium),
         meta("K8S-3", Severity::Low),
     ];
-    let mut waived = finding(&rules[1], Status::Waived, 12, "pod must not set hostPID=true");
+    let mut waived = finding(
+        &rules[1],
+        Status::Waived,
+        12,
+        "pod must not set hostPID=true",
+    );
     waived.waiver = Some(WaiverInfo {
         reason: "node agent".into(),
         source: "annotation".into(),
@@ -73,12 +86,22 @@ fn sample() -> (Report, Vec<RuleMetadata>) {
     old.baseline = true;
     let report = Report {
         findings: vec![
-            finding(&rules[0], Status::Fail, 9, "container \"a\" must not set securityContext.privileged=true"),
+            finding(
+                &rules[0],
+                Status::Fail,
+                9,
+                "container \"a\" must not set securityContext.privileged=true",
+            ),
             waived,
             expired,
             finding(&rules[2], Status::Warn, 18, "a warning"),
             old,
-            finding(&rules[0], Status::Error, 1, "rule failed to evaluate: timeout"),
+            finding(
+                &rules[0],
+                Status::Error,
+                1,
+                "rule failed to evaluate: timeout",
+            ),
         ],
         errors: vec![Diagnostic::new("document 2: did not find expected key")
             .in_file("k8s/bad.yaml")
@@ -107,16 +130,20 @@ fn output(format: Format) -> String {
 /// a bare `]`, a literal in ECMA-262 regexes but rejected by Rust's regex
 /// check of the schema itself; escape it (we never emit `language`).
 fn load_schema(path: &str) -> serde_json::Value {
-    let text = std::fs::read_to_string(path)
-        .unwrap()
-        .replace(r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#, r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#);
+    let text = std::fs::read_to_string(path).unwrap().replace(
+        r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#,
+        r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#,
+    );
     serde_json::from_str(&text).unwrap()
 }
 
 fn validate(schema_path: &str, doc: &str) {
     let schema = load_schema(schema_path);
     let instance: serde_json::Value = serde_json::from_str(doc).unwrap();
-    let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
     let errors: Vec<String> = validator
         .iter_errors(&instance)
         .map(|e| format!("{} at {}", e, e.instance_path()))
@@ -127,7 +154,13 @@ fn validate(schema_path: &str, doc: &str) {
 #[test]
 fn sarif_is_valid_sarif_2_1_0() {
     let sarif = output(Format::Sarif);
-    validate(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/sarif-schema-2.1.0.json"), &sarif);
+    validate(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/sarif-schema-2.1.0.json"
+        ),
+        &sarif,
+    );
     insta::assert_snapshot!("sarif", sarif);
 }
 
@@ -135,7 +168,10 @@ fn sarif_is_valid_sarif_2_1_0() {
 fn sarif_schema_check_can_fail() {
     // Guard against a validator that accepts anything.
     let sarif = output(Format::Sarif).replace("\"startLine\": 9", "\"startLine\": 0");
-    let schema = load_schema(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/sarif-schema-2.1.0.json"));
+    let schema = load_schema(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/sarif-schema-2.1.0.json"
+    ));
     let instance: serde_json::Value = serde_json::from_str(&sarif).unwrap();
     assert!(!jsonschema::is_valid(&schema, &instance));
 }
@@ -143,7 +179,10 @@ fn sarif_schema_check_can_fail() {
 #[test]
 fn json_matches_the_documented_schema() {
     let json = output(Format::Json);
-    validate(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/report.schema.json"), &json);
+    validate(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/report.schema.json"),
+        &json,
+    );
     insta::assert_snapshot!("json", json);
 }
 
