@@ -41,6 +41,29 @@ impl<'p> Evaluator<'p> {
     /// Evaluate one resource, appending its findings to `out`.
     pub fn evaluate(&mut self, resource: &Resource, out: &mut Vec<Finding>) {
         let start = out.len();
+        if let Some(agg) = self.set.aggregate_for(resource.id.short_kind()) {
+            self.engine
+                .set_input(regorus::Value::from(resource.body.clone()));
+            // On any error, fall through to rule-by-rule evaluation so the
+            // error is attributed to the rule that raised it.
+            if let Ok(regorus::Value::Object(all)) = self.engine.eval_rule(agg.rule.clone()) {
+                for &i in &agg.members {
+                    let Some(rule) = self.set.rules().get(i) else {
+                        continue;
+                    };
+                    for (entry, _) in &rule.entries {
+                        let key = regorus::Value::from(format!("r{i}_{}", entry.name()));
+                        if let Some(value) = all.get(&key) {
+                            collect(rule, *entry, value, resource, out);
+                        }
+                    }
+                }
+                if let Some(found) = out.get_mut(start..) {
+                    waiver::apply(found, resource, &self.ctx.waivers, self.ctx.today);
+                }
+                return;
+            }
+        }
         let mut input_set = false;
         for rule in self
             .set

@@ -332,6 +332,28 @@ pub struct PolicySet {
     /// Rules that declare no kinds (apply to every resource).
     any_kind: Vec<usize>,
     diagnostics: Vec<Diagnostic>,
+    aggregates: HashMap<String, Aggregate>,
+    any_aggregate: Option<Aggregate>,
+}
+
+/// A generated rule that evaluates several rules' result sets at once,
+/// as an object keyed `r<rule index>_<entry>`.
+#[derive(Clone, Debug)]
+pub(crate) struct Aggregate {
+    /// Full path of the aggregate rule.
+    pub(crate) rule: String,
+    /// Indices of the rules it covers.
+    pub(crate) members: Vec<usize>,
+}
+
+fn is_plain_package(pkg: &str) -> bool {
+    pkg.strip_prefix("data.").is_some_and(|p| {
+        p.split('.').all(|seg| {
+            !seg.is_empty()
+                && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !seg.starts_with(|c: char| c.is_ascii_digit())
+        })
+    })
 }
 
 impl std::fmt::Debug for PolicySet {
@@ -344,7 +366,7 @@ impl std::fmt::Debug for PolicySet {
 }
 
 impl PolicySet {
-    fn new(engine: regorus::Engine, rules: Vec<Rule>, diagnostics: Vec<Diagnostic>) -> Self {
+    fn new(mut engine: regorus::Engine, rules: Vec<Rule>, diagnostics: Vec<Diagnostic>) -> Self {
         let mut by_kind: HashMap<String, Vec<usize>> = HashMap::new();
         let mut any_kind = Vec::new();
         for (i, r) in rules.iter().enumerate() {
@@ -360,12 +382,76 @@ impl PolicySet {
                 }
             }
         }
+        // One aggregate rule per short kind: evaluating all of a kind's rules
+        // in one call lets shared helpers (pod spec, containers) be computed
+        // once per resource instead of once per rule.
+        let mut aggregates = HashMap::new();
+        let mut any_aggregate = None;
+        let mut groups: Vec<(Option<String>, Vec<usize>)> = by_kind
+            .iter()
+            .map(|(k, list)| {
+                let mut all: Vec<usize> = list.iter().chain(any_kind.iter()).copied().collect();
+                all.sort_unstable();
+                (Some(k.clone()), all)
+            })
+            .collect();
+        groups.push((None, any_kind.clone()));
+        groups.sort();
+        for (n, (kind, members)) in groups.into_iter().enumerate() {
+            if members.is_empty() {
+                continue;
+            }
+            let plain = members.iter().all(|&i| {
+                rules.get(i).is_some_and(|r| {
+                    !r.meta.kinds.iter().any(|k| k.contains('/')) && is_plain_package(&r.package)
+                })
+            });
+            if !plain {
+                continue;
+            }
+            let package = format!("assay_internal.aggregate{n}");
+            let mut text = format!("package {package}\n\nimport rego.v1\n\n");
+            let mut fields = Vec::new();
+            for &i in &members {
+                let Some(r) = rules.get(i) else { continue };
+                for (entry, path) in &r.entries {
+                    let name = format!("r{i}_{}", entry.name());
+                    text.push_str(&format!("default {name} := null\n\n{name} := {path}\n\n"));
+                    fields.push(format!("\"{name}\": {name}"));
+                }
+            }
+            text.push_str(&format!("all := {{{}}}\n", fields.join(", ")));
+            if engine.add_policy(format!("<aggregate {n}>"), text).is_err() {
+                continue;
+            }
+            let agg = Aggregate {
+                rule: format!("data.{package}.all"),
+                members,
+            };
+            match kind {
+                Some(k) => {
+                    aggregates.insert(k, agg);
+                }
+                None => any_aggregate = Some(agg),
+            }
+        }
         Self {
             engine,
             rules,
             by_kind,
             any_kind,
             diagnostics,
+            aggregates,
+            any_aggregate,
+        }
+    }
+
+    /// The aggregate rule for a short kind, when its rules can be evaluated together.
+    pub(crate) fn aggregate_for(&self, short_kind: &str) -> Option<&Aggregate> {
+        if self.by_kind.contains_key(short_kind) {
+            self.aggregates.get(short_kind)
+        } else {
+            self.any_aggregate.as_ref()
         }
     }
 
