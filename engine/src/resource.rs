@@ -138,98 +138,79 @@ impl SpanMap {
     /// ancestor when the path goes past what the body has (a rule that says
     /// "`securityContext` is missing" points at the container).
     pub fn locate(&self, body: &Value, path: &[PathSegment]) -> Option<Position> {
-        let mut index = 0usize;
-        let mut node = body;
-        for seg in path {
-            let next = match (node, seg) {
-                (Value::Object(map), PathSegment::Key(key)) => {
-                    let mut child_index = index + 1;
-                    let mut found = None;
-                    for (k, v) in map {
-                        if k == key {
-                            found = Some((child_index, v));
-                            break;
-                        }
-                        child_index += node_count(v);
-                    }
-                    found
-                }
-                (Value::Array(items), PathSegment::Index(i)) => {
-                    let mut child_index = index + 1;
-                    let mut found = None;
-                    for (n, v) in items.iter().enumerate() {
-                        if n == *i {
-                            found = Some((child_index, v));
-                            break;
-                        }
-                        child_index += node_count(v);
-                    }
-                    found
-                }
-                // A numeric key into an object, or a string index into an array.
-                (Value::Object(_), PathSegment::Index(i)) => {
-                    return self.locate_from(
-                        body,
-                        path,
-                        index,
-                        node,
-                        &PathSegment::Key(i.to_string()),
-                    );
-                }
-                (Value::Array(_), PathSegment::Key(k)) => match k.parse::<usize>() {
-                    Ok(i) => {
-                        return self.locate_from(body, path, index, node, &PathSegment::Index(i));
-                    }
-                    Err(_) => None,
-                },
-                _ => None,
-            };
-            match next {
-                Some((i, v)) => {
-                    index = i;
-                    node = v;
-                }
-                None => break,
-            }
-        }
-        self.position(index)
-    }
-
-    /// Re-enter [`SpanMap::locate`] with one segment rewritten.
-    fn locate_from(
-        &self,
-        body: &Value,
-        path: &[PathSegment],
-        _index: usize,
-        node: &Value,
-        replacement: &PathSegment,
-    ) -> Option<Position> {
-        // Find where `node` sits in `path` and rebuild the path with the
-        // replacement segment; paths are short, so this stays cheap.
-        let mut prefix_len = 0usize;
-        let mut cursor = body;
-        for seg in path {
-            if std::ptr::eq(cursor, node) {
-                break;
-            }
-            cursor = match (cursor, seg) {
-                (Value::Object(m), PathSegment::Key(k)) => m.get(k)?,
-                (Value::Array(a), PathSegment::Index(i)) => a.get(*i)?,
-                _ => return None,
-            };
-            prefix_len += 1;
-        }
-        let mut rebuilt: Vec<PathSegment> = path.iter().take(prefix_len).cloned().collect();
-        rebuilt.push(replacement.clone());
-        rebuilt.extend(path.iter().skip(prefix_len + 1).cloned());
-        self.locate(body, &rebuilt)
-    }
-
-    fn position(&self, index: usize) -> Option<Position> {
+        let (index, _, _) = walk(body, path);
         self.0
             .get(index)
             .map(|&(line, column)| Position { line, column })
     }
+
+    /// The spans of the subtree at `path`, re-rooted so the subtree can
+    /// stand alone as a resource body; empty when the path does not exist.
+    pub fn subtree(&self, body: &Value, path: &[PathSegment]) -> SpanMap {
+        let (index, node, complete) = walk(body, path);
+        if !complete {
+            return SpanMap::default();
+        }
+        let n = node_count(node);
+        SpanMap(
+            self.0
+                .get(index..index + n)
+                .map(<[_]>::to_vec)
+                .unwrap_or_default(),
+        )
+    }
+}
+
+/// Follow `path` into `body` as far as it exists: the pre-order index and
+/// value of the deepest node reached, and whether the whole path was found.
+/// A numeric key into an array and a number into an object are both
+/// accepted, since rules build paths either way.
+fn walk<'v>(body: &'v Value, path: &[PathSegment]) -> (usize, &'v Value, bool) {
+    let mut index = 0usize;
+    let mut node = body;
+    for seg in path {
+        let mut child_index = index + 1;
+        let mut found = None;
+        match node {
+            Value::Object(map) => {
+                let key = match seg {
+                    PathSegment::Key(k) => std::borrow::Cow::Borrowed(k.as_str()),
+                    PathSegment::Index(i) => std::borrow::Cow::Owned(i.to_string()),
+                };
+                for (k, v) in map {
+                    if *k == *key {
+                        found = Some(v);
+                        break;
+                    }
+                    child_index += node_count(v);
+                }
+            }
+            Value::Array(items) => {
+                let wanted = match seg {
+                    PathSegment::Index(i) => Some(*i),
+                    PathSegment::Key(k) => k.parse::<usize>().ok(),
+                };
+                if let Some(wanted) = wanted {
+                    for (n, v) in items.iter().enumerate() {
+                        if n == wanted {
+                            found = Some(v);
+                            break;
+                        }
+                        child_index += node_count(v);
+                    }
+                }
+            }
+            _ => {}
+        }
+        match found {
+            Some(v) => {
+                index = child_index;
+                node = v;
+            }
+            None => return (index, node, false),
+        }
+    }
+    (index, node, true)
 }
 
 /// How many nodes a value has, itself included.
@@ -350,53 +331,5 @@ fn source_key(s: &Source) -> (&str, usize) {
     match s {
         Source::File { path, document, .. } => (path, *document),
         Source::Live { endpoint } => (endpoint, 0),
-    }
-}
-
-impl SpanMap {
-    /// The spans of the subtree at `path` (which must exist), re-rooted so
-    /// the subtree can stand alone as a resource body.
-    pub fn subtree(&self, body: &Value, path: &[PathSegment]) -> SpanMap {
-        let mut index = 0usize;
-        let mut node = body;
-        for seg in path {
-            let mut child_index = index + 1;
-            let mut found = None;
-            match (node, seg) {
-                (Value::Object(map), PathSegment::Key(key)) => {
-                    for (k, v) in map {
-                        if k == key {
-                            found = Some(v);
-                            break;
-                        }
-                        child_index += node_count(v);
-                    }
-                }
-                (Value::Array(items), PathSegment::Index(i)) => {
-                    for (n, v) in items.iter().enumerate() {
-                        if n == *i {
-                            found = Some(v);
-                            break;
-                        }
-                        child_index += node_count(v);
-                    }
-                }
-                _ => {}
-            }
-            match found {
-                Some(v) => {
-                    node = v;
-                    index = child_index;
-                }
-                None => return SpanMap::default(),
-            }
-        }
-        let n = node_count(node);
-        SpanMap(
-            self.0
-                .get(index..index + n)
-                .map(<[_]>::to_vec)
-                .unwrap_or_default(),
-        )
     }
 }

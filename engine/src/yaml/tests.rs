@@ -141,3 +141,27 @@ fn a_bad_document_does_not_lose_the_others() {
     let c = s.documents.get(1).unwrap();
     assert_eq!((c.index, c.line), (2, 6));
 }
+
+#[test]
+fn locate_accepts_numeric_keys_either_way() {
+    let s = parse("a:\n  - x: 1\n  - y: 2\nm:\n  \"0\": z\n");
+    let doc = s.documents.first().unwrap();
+    let by_key = [key("a"), key("1"), key("y")];
+    let by_index = [key("a"), PathSegment::Index(1), key("y")];
+    let want = Some(Position { line: 3, column: 5 });
+    assert_eq!(doc.spans.locate(&doc.value, &by_key), want);
+    assert_eq!(doc.spans.locate(&doc.value, &by_index), want);
+    assert_eq!(
+        doc.spans
+            .locate(&doc.value, &[key("m"), PathSegment::Index(0)]),
+        Some(Position { line: 5, column: 3 })
+    );
+    assert!(doc.spans.subtree(&doc.value, &[key("nope")]).0.is_empty());
+    assert_eq!(
+        doc.spans
+            .subtree(&doc.value, &[key("a"), PathSegment::Index(1)])
+            .0
+            .len(),
+        2
+    );
+}
