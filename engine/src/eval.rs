@@ -6,7 +6,7 @@
 //! single-threaded run.
 
 use crate::finding::{fingerprint, sort_findings, Finding, Location, ResourceRef, Status};
-use crate::policy::{Entry, PolicySet, Rule};
+use crate::policy::{Aggregate, Entry, PolicySet, Rule};
 use crate::resource::{json_pointer, PathSegment, Resource};
 use crate::waiver::{self, Date, Waiver};
 use rayon::prelude::*;
@@ -41,49 +41,74 @@ impl<'p> Evaluator<'p> {
     /// Evaluate one resource, appending its findings to `out`.
     pub fn evaluate(&mut self, resource: &Resource, out: &mut Vec<Finding>) {
         let start = out.len();
-        if let Some(agg) = self.set.aggregate_for(resource.id.short_kind()) {
-            self.engine
-                .set_input(regorus::Value::from(resource.body.clone()));
-            // On any error, fall through to rule-by-rule evaluation so the
-            // error is attributed to the rule that raised it.
-            if let Ok(regorus::Value::Object(all)) = self.engine.eval_rule(agg.rule.clone()) {
-                for &i in &agg.members {
-                    let Some(rule) = self.set.rules().get(i) else {
-                        continue;
-                    };
-                    for (entry, _) in &rule.entries {
-                        let key = regorus::Value::from(format!("r{i}_{}", entry.name()));
-                        if let Some(value) = all.get(&key) {
-                            collect(rule, *entry, value, resource, out);
+        let (kind, short) = (resource.id.kind.as_str(), resource.id.short_kind());
+        let group = self.set.group(short);
+        if !group.members.is_empty() {
+            self.engine.set_input(to_regorus(&resource.body));
+            // On any aggregate error, evaluate rule by rule so the error is
+            // attributed to the rule that raised it.
+            let done = group
+                .aggregate
+                .as_ref()
+                .is_some_and(|agg| self.eval_aggregate(agg, resource, out));
+            if !done {
+                for rule in self.set.rules_for(kind, short) {
+                    for (entry, path) in &rule.entries {
+                        match self.engine.eval_rule(path.clone()) {
+                            Ok(value) => collect(rule, *entry, &value, resource, out),
+                            Err(e) => out.push(rule_error(rule, resource, &format!("{e:#}"))),
                         }
                     }
-                }
-                if let Some(found) = out.get_mut(start..) {
-                    waiver::apply(found, resource, &self.ctx.waivers, self.ctx.today);
-                }
-                return;
-            }
-        }
-        let mut input_set = false;
-        for rule in self
-            .set
-            .rules_for(&resource.id.kind, resource.id.short_kind())
-        {
-            if !input_set {
-                self.engine
-                    .set_input(regorus::Value::from(resource.body.clone()));
-                input_set = true;
-            }
-            for (entry, path) in &rule.entries {
-                match self.engine.eval_rule(path.clone()) {
-                    Ok(value) => collect(rule, *entry, &value, resource, out),
-                    Err(e) => out.push(rule_error(rule, resource, &format!("{e:#}"))),
                 }
             }
         }
         if let Some(found) = out.get_mut(start..) {
             waiver::apply(found, resource, &self.ctx.waivers, self.ctx.today);
         }
+    }
+
+    fn eval_aggregate(
+        &mut self,
+        agg: &Aggregate,
+        resource: &Resource,
+        out: &mut Vec<Finding>,
+    ) -> bool {
+        let Ok(regorus::Value::Object(all)) = self.engine.eval_rule(agg.rule.clone()) else {
+            return false;
+        };
+        for (i, entry, key) in &agg.outputs {
+            if let (Some(rule), Some(value)) = (self.set.rules().get(*i), all.get(key)) {
+                collect(rule, *entry, value, resource, out);
+            }
+        }
+        true
+    }
+}
+
+/// Convert a body to a regorus value without cloning it first (regorus's own
+/// `From<serde_json::Value>` takes ownership and goes through serde).
+fn to_regorus(v: &Value) -> regorus::Value {
+    match v {
+        Value::Null => regorus::Value::Null,
+        Value::Bool(b) => regorus::Value::from(*b),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                regorus::Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                regorus::Value::from(u)
+            } else {
+                regorus::Value::from(n.as_f64().unwrap_or(f64::NAN))
+            }
+        }
+        Value::String(s) => regorus::Value::from(s.as_str()),
+        Value::Array(items) => {
+            regorus::Value::from(items.iter().map(to_regorus).collect::<Vec<_>>())
+        }
+        Value::Object(map) => regorus::Value::from(
+            map.iter()
+                .map(|(k, v)| (regorus::Value::from(k.as_str()), to_regorus(v)))
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        ),
     }
 }
 
@@ -243,4 +268,16 @@ fn rule_error(rule: &Rule, resource: &Resource, text: &str) -> Finding {
     let d = crate::policy::regorus_diagnostic(text, &[]);
     let message = format!("rule failed to evaluate: {d}");
     make(rule, Status::Error, resource, message, Vec::new(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn to_regorus_matches_regorus_own_conversion() {
+        let v = json!({"a": [1, -2, 3.5, 18446744073709551615u64, null, true], "b": {"c": "d"}, "": ""});
+        assert_eq!(to_regorus(&v), regorus::Value::from(v.clone()));
+    }
 }

@@ -327,23 +327,29 @@ fn package_of(text: &str) -> Option<String> {
 pub struct PolicySet {
     pub(crate) engine: regorus::Engine,
     rules: Vec<Rule>,
-    /// Short kind → rules that declare it.
-    by_kind: HashMap<String, Vec<usize>>,
-    /// Rules that declare no kinds (apply to every resource).
-    any_kind: Vec<usize>,
+    /// Short kind → the rules that declare it, plus the any-kind rules.
+    groups: HashMap<String, KindGroup>,
+    /// Kinds no rule names: only the any-kind rules.
+    other: KindGroup,
     diagnostics: Vec<Diagnostic>,
-    aggregates: HashMap<String, Aggregate>,
-    any_aggregate: Option<Aggregate>,
 }
 
-/// A generated rule that evaluates several rules' result sets at once,
-/// as an object keyed `r<rule index>_<entry>`.
+/// The candidate rules of one short kind.
+#[derive(Clone, Debug)]
+pub(crate) struct KindGroup {
+    /// Rule indices, sorted.
+    pub(crate) members: Vec<usize>,
+    /// All members in one evaluation, when possible.
+    pub(crate) aggregate: Option<Aggregate>,
+}
+
+/// A generated rule that evaluates several rules' result sets at once.
 #[derive(Clone, Debug)]
 pub(crate) struct Aggregate {
     /// Full path of the aggregate rule.
     pub(crate) rule: String,
-    /// Indices of the rules it covers.
-    pub(crate) members: Vec<usize>,
+    /// (rule index, entry, key in the aggregate's object).
+    pub(crate) outputs: Vec<(usize, Entry, regorus::Value)>,
 }
 
 fn is_plain_package(pkg: &str) -> bool {
@@ -365,10 +371,26 @@ impl std::fmt::Debug for PolicySet {
     }
 }
 
+impl Rule {
+    /// Whether the rule applies to a resource of this kind. A kind entry with
+    /// a `/` (`apps/v1/Deployment`) must match the full kind exactly.
+    pub fn applies_to(&self, kind: &str, short_kind: &str) -> bool {
+        self.meta.kinds.is_empty()
+            || self.meta.kinds.iter().any(|k| {
+                k == "*"
+                    || if k.contains('/') {
+                        k == kind
+                    } else {
+                        k == short_kind
+                    }
+            })
+    }
+}
+
 impl PolicySet {
     fn new(mut engine: regorus::Engine, rules: Vec<Rule>, diagnostics: Vec<Diagnostic>) -> Self {
-        let mut by_kind: HashMap<String, Vec<usize>> = HashMap::new();
         let mut any_kind = Vec::new();
+        let mut by_kind: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, r) in rules.iter().enumerate() {
             if r.meta.kinds.is_empty() || r.meta.kinds.iter().any(|k| k == "*") {
                 any_kind.push(i);
@@ -382,77 +404,33 @@ impl PolicySet {
                 }
             }
         }
-        // One aggregate rule per short kind: evaluating all of a kind's rules
-        // in one call lets shared helpers (pod spec, containers) be computed
-        // once per resource instead of once per rule.
-        let mut aggregates = HashMap::new();
-        let mut any_aggregate = None;
-        let mut groups: Vec<(Option<String>, Vec<usize>)> = by_kind
-            .iter()
-            .map(|(k, list)| {
-                let mut all: Vec<usize> = list.iter().chain(any_kind.iter()).copied().collect();
-                all.sort_unstable();
-                (Some(k.clone()), all)
+        let mut n = 0usize;
+        let mut group = |members: Vec<usize>| {
+            n += 1;
+            let aggregate = aggregate(&mut engine, &rules, &members, n);
+            KindGroup { members, aggregate }
+        };
+        let groups = by_kind
+            .into_iter()
+            .map(|(kind, mut members)| {
+                members.extend(&any_kind);
+                members.sort_unstable();
+                (kind, group(members))
             })
             .collect();
-        groups.push((None, any_kind.clone()));
-        groups.sort();
-        for (n, (kind, members)) in groups.into_iter().enumerate() {
-            if members.is_empty() {
-                continue;
-            }
-            let plain = members.iter().all(|&i| {
-                rules.get(i).is_some_and(|r| {
-                    !r.meta.kinds.iter().any(|k| k.contains('/')) && is_plain_package(&r.package)
-                })
-            });
-            if !plain {
-                continue;
-            }
-            let package = format!("assay_internal.aggregate{n}");
-            let mut text = format!("package {package}\n\nimport rego.v1\n\n");
-            let mut fields = Vec::new();
-            for &i in &members {
-                let Some(r) = rules.get(i) else { continue };
-                for (entry, path) in &r.entries {
-                    let name = format!("r{i}_{}", entry.name());
-                    text.push_str(&format!("default {name} := null\n\n{name} := {path}\n\n"));
-                    fields.push(format!("\"{name}\": {name}"));
-                }
-            }
-            text.push_str(&format!("all := {{{}}}\n", fields.join(", ")));
-            if engine.add_policy(format!("<aggregate {n}>"), text).is_err() {
-                continue;
-            }
-            let agg = Aggregate {
-                rule: format!("data.{package}.all"),
-                members,
-            };
-            match kind {
-                Some(k) => {
-                    aggregates.insert(k, agg);
-                }
-                None => any_aggregate = Some(agg),
-            }
-        }
+        let other = group(any_kind);
         Self {
             engine,
             rules,
-            by_kind,
-            any_kind,
+            groups,
+            other,
             diagnostics,
-            aggregates,
-            any_aggregate,
         }
     }
 
-    /// The aggregate rule for a short kind, when its rules can be evaluated together.
-    pub(crate) fn aggregate_for(&self, short_kind: &str) -> Option<&Aggregate> {
-        if self.by_kind.contains_key(short_kind) {
-            self.aggregates.get(short_kind)
-        } else {
-            self.any_aggregate.as_ref()
-        }
+    /// The rules a short kind may apply, with their aggregate if any.
+    pub(crate) fn group(&self, short_kind: &str) -> &KindGroup {
+        self.groups.get(short_kind).unwrap_or(&self.other)
     }
 
     /// Loaded rules, in package order.
@@ -465,34 +443,130 @@ impl PolicySet {
         &self.diagnostics
     }
 
-    /// Rule indices that apply to a resource of this kind. A kind entry with
-    /// a `/` (`apps/v1/Deployment`) must match the full kind exactly.
-    pub fn rules_for(&self, kind: &str, short_kind: &str) -> impl Iterator<Item = &Rule> + '_ {
-        let indexed = self
-            .by_kind
-            .get(short_kind)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let kind = kind.to_string();
-        let short = short_kind.to_string();
-        let mut idx: Vec<usize> = indexed
+    /// Rules that apply to a resource of this kind, in package order.
+    pub fn rules_for<'a>(
+        &'a self,
+        kind: &'a str,
+        short_kind: &'a str,
+    ) -> impl Iterator<Item = &'a Rule> + 'a {
+        self.group(short_kind)
+            .members
             .iter()
-            .chain(self.any_kind.iter())
-            .copied()
-            .collect();
-        idx.sort_unstable();
-        idx.into_iter().filter_map(move |i| {
-            let r = self.rules.get(i)?;
-            let applies = r.meta.kinds.is_empty()
-                || r.meta.kinds.iter().any(|k| {
-                    k == "*"
-                        || if k.contains('/') {
-                            *k == kind
-                        } else {
-                            *k == short
-                        }
-                });
-            applies.then_some(r)
+            .filter_map(|&i| self.rules.get(i))
+            .filter(move |r| r.applies_to(kind, short_kind))
+    }
+}
+
+/// Generate the aggregate rule for a group: every member's result sets as
+/// one object, so a resource costs one evaluation and shared helpers (pod
+/// spec, containers) are computed once. `None` when a member cannot take
+/// part (a full-kind filter, or a package path that needs quoting).
+fn aggregate(
+    engine: &mut regorus::Engine,
+    rules: &[Rule],
+    members: &[usize],
+    n: usize,
+) -> Option<Aggregate> {
+    if members.is_empty() {
+        return None;
+    }
+    let plain = members.iter().all(|&i| {
+        rules.get(i).is_some_and(|r| {
+            !r.meta.kinds.iter().any(|k| k.contains('/')) && is_plain_package(&r.package)
         })
+    });
+    if !plain {
+        return None;
+    }
+    let package = format!("assay_internal.aggregate{n}");
+    let mut text = format!("package {package}\n\nimport rego.v1\n\n");
+    let mut fields = Vec::new();
+    let mut outputs = Vec::new();
+    for &i in members {
+        let Some(r) = rules.get(i) else { continue };
+        for (entry, path) in &r.entries {
+            let name = format!("r{i}_{}", entry.name());
+            text.push_str(&format!("default {name} := null\n\n{name} := {path}\n\n"));
+            fields.push(format!("\"{name}\": {name}"));
+            outputs.push((i, *entry, regorus::Value::from(name)));
+        }
+    }
+    text.push_str(&format!("all := {{{}}}\n", fields.join(", ")));
+    engine.add_policy(format!("<aggregate {n}>"), text).ok()?;
+    Some(Aggregate {
+        rule: format!("data.{package}.all"),
+        outputs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resource::{Provider, Resource, ResourceId, Source};
+    use crate::waiver::Date;
+    use crate::{evaluate_sequential, EvalContext};
+
+    fn module(id: &str, kinds: &str) -> PolicyModule {
+        let pkg = id.to_lowercase().replace('-', "_");
+        PolicyModule {
+            path: format!("{id}.rego"),
+            text: format!(
+                "# METADATA\n# title: {id}\n# custom:\n#   id: {id}\n#   severity: low\n#   kinds: {kinds}\npackage {pkg}\n\nimport rego.v1\n\ndeny contains \"{id}\" if input.spec.bad\n"
+            ),
+            pack: None,
+        }
+    }
+
+    fn fired(set: &PolicySet, kind: &str) -> Vec<String> {
+        let r = Resource {
+            id: ResourceId {
+                provider: Provider::Kubernetes,
+                kind: kind.into(),
+                scope: String::new(),
+                name: "x".into(),
+            },
+            source: Source::Live {
+                endpoint: "test".into(),
+            },
+            body: serde_json::json!({"spec": {"bad": true}}),
+        };
+        let ctx = EvalContext {
+            waivers: Vec::new(),
+            today: Date::from_unix_days(0),
+        };
+        evaluate_sequential(set, &ctx, &[r])
+            .into_iter()
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    #[test]
+    fn kinds_select_rules_by_short_and_full_kind() {
+        let mut b = PolicySetBuilder::new();
+        b.add(module("SHORT-1", "[Deployment]"))
+            .add(module("FULL-1", "[apps/v1/Deployment]"))
+            .add(module("ANY-1", "[]"));
+        let set = b.build();
+        assert!(set.diagnostics().is_empty(), "{:?}", set.diagnostics());
+        assert_eq!(
+            fired(&set, "apps/v1/Deployment"),
+            vec!["ANY-1", "FULL-1", "SHORT-1"]
+        );
+        assert_eq!(
+            fired(&set, "extensions/v1beta1/Deployment"),
+            vec!["ANY-1", "SHORT-1"]
+        );
+        assert_eq!(fired(&set, "v1/Service"), vec!["ANY-1"]);
+    }
+
+    #[test]
+    fn aggregated_kinds_give_the_same_findings() {
+        let mut b = PolicySetBuilder::new();
+        b.add(module("A-1", "[Pod]"))
+            .add(module("B-1", "[Pod, Job]"));
+        let set = b.build();
+        assert!(set.group("Pod").aggregate.is_some());
+        assert_eq!(fired(&set, "v1/Pod"), vec!["A-1", "B-1"]);
+        assert_eq!(fired(&set, "batch/v1/Job"), vec!["B-1"]);
     }
 }
