@@ -6,7 +6,7 @@
 //! single-threaded run.
 
 use crate::finding::{fingerprint, sort_findings, Finding, Location, ResourceRef, Status};
-use crate::policy::{Aggregate, Entry, PolicySet, Rule};
+use crate::policy::{Aggregate, Entry, PolicyModule, PolicySet, Rule};
 use crate::resource::{json_pointer, PathSegment, Resource};
 use crate::waiver::{self, Date, Waiver};
 use rayon::prelude::*;
@@ -265,7 +265,7 @@ fn make(
 }
 
 fn rule_error(rule: &Rule, resource: &Resource, text: &str) -> Finding {
-    let d = crate::policy::regorus_diagnostic(text, &[]);
+    let d = crate::policy::regorus_diagnostic::<PolicyModule>(text, &[]);
     let message = format!("rule failed to evaluate: {d}");
     make(rule, Status::Error, resource, message, Vec::new(), None)
 }

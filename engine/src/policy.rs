@@ -107,57 +107,56 @@ impl PolicySetBuilder {
     /// (`*_test.rego`) are left out of scans.
     pub fn build(self) -> PolicySet {
         let mut diagnostics = Vec::new();
-        let mut accepted: Vec<(PolicyModule, bool)> = Vec::new();
-        // Parse each module on its own so one broken file cannot hide others.
-        for m in self
+        let mut engine = new_engine(&self.limits);
+        let mut accepted: Vec<Accepted> = Vec::new();
+        // Each module is parsed once, on its own, so one broken file cannot
+        // hide the others.
+        for module in self
             .modules
             .into_iter()
             .filter(|m| !m.path.ends_with("_test.rego"))
         {
-            match check_parse(&m) {
-                Ok(v0) => accepted.push((m, v0)),
+            match add_module(&mut engine, &module, None) {
+                Ok((package, v0)) => accepted.push(Accepted {
+                    module,
+                    package,
+                    v0,
+                }),
                 Err(d) => diagnostics.push(d),
             }
         }
-        // Whole-set compile errors (conflicts, unknown functions) name a file:
-        // drop that module and retry, so the rest still runs.
-        let engine = loop {
-            let mut engine = new_engine(&self.limits);
-            let mut failed = None;
-            for (i, (m, v0)) in accepted.iter().enumerate() {
-                engine.set_rego_v0(*v0);
-                if let Err(e) = engine.add_policy(m.path.clone(), m.text.clone()) {
-                    failed = Some((i, format!("{e:#}")));
-                    break;
+        // Whole-set errors (e.g. an unsafe variable) name a file: drop that
+        // module and rebuild from the rest, so the rest still runs.
+        while let Err(e) = engine.eval_query("true".to_string(), false) {
+            let text = format!("{e:#}");
+            let d = regorus_diagnostic(&text, &accepted);
+            let culprit = d
+                .file
+                .as_ref()
+                .and_then(|f| accepted.iter().position(|a| &a.module.path == f));
+            diagnostics.push(d);
+            match culprit {
+                Some(i) => {
+                    accepted.remove(i);
                 }
+                None => accepted.clear(),
             }
-            engine.set_rego_v0(false);
-            if failed.is_none() {
-                if let Err(e) = engine.eval_query("true".to_string(), false) {
-                    let text = format!("{e:#}");
-                    let d = regorus_diagnostic(&text, &accepted);
-                    let index = d
-                        .file
-                        .as_ref()
-                        .and_then(|f| accepted.iter().position(|(m, _)| &m.path == f));
-                    failed = Some((index.unwrap_or(usize::MAX), text));
-                }
+            engine = new_engine(&self.limits);
+            for a in &accepted {
+                // These parsed a moment ago; parsing is deterministic.
+                let _ = add_module(&mut engine, &a.module, Some(a.v0));
             }
-            match failed {
-                None => break engine,
-                Some((i, text)) => {
-                    diagnostics.push(regorus_diagnostic(&text, &accepted));
-                    if i < accepted.len() {
-                        accepted.remove(i);
-                    } else {
-                        accepted.clear();
-                    }
-                }
-            }
-        };
+        }
         let rules = collect_rules(&engine, &accepted, &mut diagnostics);
         PolicySet::new(engine, rules, diagnostics)
     }
+}
+
+/// A module that parsed, with its package (`data.`-prefixed) and dialect.
+struct Accepted {
+    module: PolicyModule,
+    package: String,
+    v0: bool,
 }
 
 fn new_engine(limits: &Limits) -> regorus::Engine {
@@ -169,28 +168,32 @@ fn new_engine(limits: &Limits) -> regorus::Engine {
     engine
 }
 
-/// Parse one module alone; `Ok(true)` when it only parses as Rego v0.
-fn check_parse(m: &PolicyModule) -> Result<bool, Diagnostic> {
-    let mut engine = regorus::Engine::new();
-    match engine.add_policy(m.path.clone(), m.text.clone()) {
-        Ok(_) => Ok(false),
-        Err(v1_err) => {
-            let mut v0 = regorus::Engine::new();
-            v0.set_rego_v0(true);
-            if v0.add_policy(m.path.clone(), m.text.clone()).is_ok() {
-                Ok(true)
-            } else {
-                Err(regorus_diagnostic(
-                    &format!("{v1_err:#}"),
-                    std::slice::from_ref(&(m.clone(), false)),
-                ))
+/// Add one module as Rego v1, or as v0 when only that parses (conftest
+/// policies are often v0). `dialect` forces one. Returns the package and
+/// whether v0 was used; on failure, the v1 error.
+fn add_module(
+    engine: &mut regorus::Engine,
+    m: &PolicyModule,
+    dialect: Option<bool>,
+) -> Result<(String, bool), Diagnostic> {
+    let mut first_error = None;
+    for v0 in dialect.map_or(vec![false, true], |d| vec![d]) {
+        engine.set_rego_v0(v0);
+        let added = engine.add_policy(m.path.clone(), m.text.clone());
+        engine.set_rego_v0(false);
+        match added {
+            Ok(package) => return Ok((package, v0)),
+            Err(e) => {
+                first_error.get_or_insert_with(|| format!("{e:#}"));
             }
         }
     }
+    let text = first_error.unwrap_or_default();
+    Err(regorus_diagnostic(&text, std::slice::from_ref(m)))
 }
 
 /// Turn regorus's `--> file:line:col` error text into a diagnostic.
-pub(crate) fn regorus_diagnostic(text: &str, modules: &[(PolicyModule, bool)]) -> Diagnostic {
+pub(crate) fn regorus_diagnostic<M: AsRef<PolicyModule>>(text: &str, modules: &[M]) -> Diagnostic {
     let mut message = text.trim().to_string();
     let mut loc = None;
     for line in text.lines() {
@@ -220,8 +223,9 @@ pub(crate) fn regorus_diagnostic(text: &str, modules: &[(PolicyModule, bool)]) -
         Some((file, line, col)) => {
             let src = modules
                 .iter()
-                .find(|(m, _)| m.path == file)
-                .map(|(m, _)| m.text.as_str());
+                .map(AsRef::as_ref)
+                .find(|m| m.path == file)
+                .map(|m| m.text.as_str());
             Diagnostic::new(message).in_file(file).at(line, col, src)
         }
         None => Diagnostic::new(message),
@@ -230,15 +234,14 @@ pub(crate) fn regorus_diagnostic(text: &str, modules: &[(PolicyModule, bool)]) -
 
 fn collect_rules(
     engine: &regorus::Engine,
-    modules: &[(PolicyModule, bool)],
+    modules: &[Accepted],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Rule> {
     // Group modules by package: a rule may span several files.
-    let mut by_package: BTreeMap<String, Vec<&PolicyModule>> = BTreeMap::new();
-    for (m, _) in modules {
-        if let Some(pkg) = package_of(&m.text) {
-            by_package.entry(pkg).or_default().push(m);
-        }
+    let mut by_package: BTreeMap<&str, Vec<&PolicyModule>> = BTreeMap::new();
+    for a in modules {
+        let pkg = a.package.strip_prefix("data.").unwrap_or(&a.package);
+        by_package.entry(pkg).or_default().push(&a.module);
     }
     let mut rules = Vec::new();
     for (package, mods) in by_package {
@@ -270,8 +273,8 @@ fn collect_rules(
         let (meta, module, line) = meta.unwrap_or_else(|| {
             (
                 RuleMetadata {
-                    id: package.clone(),
-                    title: package.clone(),
+                    id: package.to_string(),
+                    title: package.to_string(),
                     description: String::new(),
                     severity: Severity::Medium,
                     kinds: Vec::new(),
@@ -311,15 +314,6 @@ fn collect_rules(
         }
     });
     rules
-}
-
-/// The package path (without `data.`) declared by a module.
-fn package_of(text: &str) -> Option<String> {
-    text.lines().find_map(|l| {
-        let rest = l.trim_start().strip_prefix("package ")?;
-        let pkg = rest.split('#').next().unwrap_or(rest).trim();
-        (!pkg.is_empty()).then(|| pkg.to_string())
-    })
 }
 
 /// A compiled, immutable policy set, indexed by kind.
@@ -560,6 +554,34 @@ mod tests {
     }
 
     #[test]
+    fn a_module_that_fails_whole_set_checks_is_dropped_alone() {
+        let mut b = PolicySetBuilder::new();
+        b.add(module("GOOD-1", "[Pod]")).add(PolicyModule {
+            path: "unsafe.rego".into(),
+            text: "package unsafe\n\nimport rego.v1\n\ndeny contains y if {\n  y := nope + 1\n}\n"
+                .into(),
+            pack: None,
+        });
+        let set = b.build();
+        let d = set.diagnostics().first().unwrap();
+        assert_eq!((d.file.as_deref(), d.line), (Some("unsafe.rego"), Some(6)));
+        assert_eq!(fired(&set, "v1/Pod"), vec!["GOOD-1"]);
+    }
+
+    #[test]
+    fn rego_v0_modules_load() {
+        let mut b = PolicySetBuilder::new();
+        b.add(PolicyModule {
+            path: "v0.rego".into(),
+            text: "package main\n\ndeny[msg] {\n  input.spec.bad\n  msg := \"v0\"\n}\n".into(),
+            pack: None,
+        });
+        let set = b.build();
+        assert!(set.diagnostics().is_empty(), "{:?}", set.diagnostics());
+        assert_eq!(fired(&set, "v1/Pod"), vec!["main"]);
+    }
+
+    #[test]
     fn aggregated_kinds_give_the_same_findings() {
         let mut b = PolicySetBuilder::new();
         b.add(module("A-1", "[Pod]"))
@@ -568,5 +590,17 @@ mod tests {
         assert!(set.group("Pod").aggregate.is_some());
         assert_eq!(fired(&set, "v1/Pod"), vec!["A-1", "B-1"]);
         assert_eq!(fired(&set, "batch/v1/Job"), vec!["B-1"]);
+    }
+}
+
+impl AsRef<PolicyModule> for PolicyModule {
+    fn as_ref(&self) -> &PolicyModule {
+        self
+    }
+}
+
+impl AsRef<PolicyModule> for Accepted {
+    fn as_ref(&self) -> &PolicyModule {
+        &self.module
     }
 }

@@ -20,31 +20,23 @@ pub struct TestResult {
     pub outcome: Result<(), String>,
 }
 
-fn package_of(text: &str) -> Option<&str> {
-    text.lines().find_map(|l| {
-        let rest = l.trim_start().strip_prefix("package ")?;
-        Some(rest.split('#').next().unwrap_or(rest).trim())
-    })
-}
-
 /// Run every `test_*` rule of `modules`. Load errors come back as failing results.
 pub fn run_tests(modules: &[PolicyModule]) -> Vec<TestResult> {
     let mut engine = regorus::Engine::new();
     let mut results = Vec::new();
+    let mut loaded = Vec::new();
     for m in modules {
-        if let Err(e) = engine.add_policy(m.path.clone(), m.text.clone()) {
-            results.push(TestResult {
+        match engine.add_policy(m.path.clone(), m.text.clone()) {
+            Ok(package) => loaded.push((m, package)),
+            Err(e) => results.push(TestResult {
                 name: format!("load {}", m.path),
                 file: m.path.clone(),
                 line: 1,
                 outcome: Err(format!("{e:#}")),
-            });
+            }),
         }
     }
-    for m in modules {
-        let Some(pkg) = package_of(&m.text) else {
-            continue;
-        };
+    for (m, pkg) in loaded {
         let mut seen = BTreeSet::new();
         for (i, line) in m.text.lines().enumerate() {
             let name: String = line
@@ -54,7 +46,7 @@ pub fn run_tests(modules: &[PolicyModule]) -> Vec<TestResult> {
             if !name.starts_with("test_") || !seen.insert(name.clone()) {
                 continue;
             }
-            let full = format!("data.{pkg}.{name}");
+            let full = format!("{pkg}.{name}");
             let outcome = match engine.eval_rule(full.clone()) {
                 Ok(regorus::Value::Bool(true)) => Ok(()),
                 Ok(regorus::Value::Undefined) => Err("undefined (a test must be true)".to_string()),
@@ -70,4 +62,32 @@ pub fn run_tests(modules: &[PolicyModule]) -> Vec<TestResult> {
         }
     }
     results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pass_fail_undefined_and_error_are_told_apart() {
+        let m = PolicyModule {
+            path: "t_test.rego".into(),
+            text: "package t\n\nimport rego.v1\n\ntest_pass if 1 == 1\n\ntest_false := false\n\ntest_undefined if 1 == 2\n\ntest_error if {\n  x := 1 / 0\n  x > 0\n}\n\nhelper := 1\n".into(),
+            pack: None,
+        };
+        let results = run_tests(&[m]);
+        let by_name: Vec<(&str, bool, u32)> = results
+            .iter()
+            .map(|r| (r.name.as_str(), r.outcome.is_ok(), r.line))
+            .collect();
+        assert_eq!(
+            by_name,
+            vec![
+                ("data.t.test_pass", true, 5),
+                ("data.t.test_false", false, 7),
+                ("data.t.test_undefined", false, 9),
+                ("data.t.test_error", false, 11),
+            ]
+        );
+    }
 }
