@@ -187,6 +187,26 @@ fn json_matches_the_documented_schema() {
 }
 
 #[test]
+fn baseline_warnings_do_not_reduce_the_failing_count() {
+    let (mut report, rules) = sample();
+    // A warning in the baseline must not be subtracted from the failures.
+    report.findings[3].baseline = true;
+    let ctx = Context {
+        rules: &rules,
+        tool_version: "0.0.0-test",
+        exit_code: 2,
+        color: false,
+    };
+    let mut out = Vec::new();
+    render(Format::Text, &report, &ctx, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("\n2 failing (1 critical, 1 medium)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn text_report() {
     insta::assert_snapshot!("text", output(Format::Text));
 }
