@@ -7,7 +7,7 @@
 //! file:line:col, and one bad file or document never stops the others.
 
 use crate::error::CollectError;
-use assay_engine::resource::{PathSegment, Provider, Resource, ResourceId, Source};
+use assay_engine::resource::{PathSegment, Provider, Resource, ResourceId, Source, SpanMap};
 use assay_engine::yaml::{parse_stream, YamlLimits};
 use assay_engine::Diagnostic;
 use serde_json::Value;
@@ -199,64 +199,63 @@ pub fn parse(file: &str, text: &str, limits: &FileLimits) -> FileScan {
         );
     }
     for doc in stream.documents {
-        let is_list = doc.value.get("kind").and_then(Value::as_str) == Some("List")
-            || doc
-                .value
-                .get("kind")
-                .and_then(Value::as_str)
-                .is_some_and(|k| {
-                    k.ends_with("List") && doc.value.get("items").is_some_and(Value::is_array)
-                });
-        if is_list {
-            let Some(items) = doc.value.get("items").and_then(Value::as_array) else {
-                continue;
+        let is_list = doc
+            .value
+            .get("kind")
+            .and_then(Value::as_str)
+            .is_some_and(|k| k.ends_with("List"))
+            && doc.value.get("items").is_some_and(Value::is_array);
+        if !is_list {
+            let at = Origin {
+                file,
+                document: doc.index,
+                line: doc.line,
+                column: doc.column,
             };
-            for (i, item) in items.iter().enumerate() {
-                let path = [PathSegment::Key("items".into()), PathSegment::Index(i)];
-                let spans = doc.spans.subtree(&doc.value, &path);
-                let (line, column) = spans.0.first().copied().unwrap_or((doc.line, doc.column));
-                let source = Source::File {
-                    path: file.to_string(),
-                    document: doc.index,
-                    line,
-                    column,
-                    spans,
-                };
-                push_object(item.clone(), source, &mut scan, file);
-            }
+            push_object(doc.value, &at, doc.spans, &mut scan);
             continue;
         }
-        let source = Source::File {
-            path: file.to_string(),
-            document: doc.index,
-            line: doc.line,
-            column: doc.column,
-            spans: doc.spans,
+        let items_path = [PathSegment::Key("items".into())];
+        let spans = doc.spans.array_items(&doc.value, &items_path);
+        let Value::Object(mut list) = doc.value else {
+            continue;
         };
-        push_object(doc.value, source, &mut scan, file);
+        let Some(Value::Array(items)) = list.remove("items") else {
+            continue;
+        };
+        for (item, spans) in items.into_iter().zip(spans) {
+            let (line, column) = spans.0.first().copied().unwrap_or((doc.line, doc.column));
+            let at = Origin {
+                file,
+                document: doc.index,
+                line,
+                column,
+            };
+            push_object(item, &at, spans, &mut scan);
+        }
     }
     scan
 }
 
-fn push_object(mut body: Value, source: Source, scan: &mut FileScan, file: &str) {
-    let (line, column) = match &source {
-        Source::File { line, column, .. } => (*line, *column),
-        Source::Live { .. } => (0, 0),
-    };
-    let document = match &source {
-        Source::File { document, .. } => *document,
-        Source::Live { .. } => 0,
-    };
+/// Where a document (or a `List` item) starts.
+struct Origin<'a> {
+    file: &'a str,
+    document: usize,
+    line: u32,
+    column: u32,
+}
+
+fn push_object(mut body: Value, at: &Origin<'_>, spans: SpanMap, scan: &mut FileScan) {
     let api_version = body.get("apiVersion").and_then(Value::as_str);
     let kind = body.get("kind").and_then(Value::as_str);
     let (Some(api_version), Some(kind)) = (api_version, kind) else {
         scan.notes.push(
             Diagnostic::new(format!(
                 "document {} skipped: not a Kubernetes object (no apiVersion and kind)",
-                document + 1
+                at.document + 1
             ))
-            .in_file(file)
-            .at(line, column, None),
+            .in_file(at.file)
+            .at(at.line, at.column, None),
         );
         return;
     };
@@ -268,16 +267,23 @@ fn push_object(mut body: Value, source: Source, scan: &mut FileScan, file: &str)
     };
     let name = text("name")
         .or_else(|| text("generateName"))
-        .unwrap_or_else(|| format!("{file}#{}", document + 1));
+        .unwrap_or_else(|| format!("{}#{}", at.file, at.document + 1));
     let id = ResourceId {
         provider: Provider::Kubernetes,
         kind: format!("{api_version}/{kind}"),
         scope: text("namespace").unwrap_or_default(),
         name,
     };
-    if kind == "Secret" && (api_version == "v1") {
+    if kind == "Secret" && api_version == "v1" {
         redact_secret(&mut body);
     }
+    let source = Source::File {
+        path: at.file.to_string(),
+        document: at.document,
+        line: at.line,
+        column: at.column,
+        spans,
+    };
     scan.resources.push(Resource { id, source, body });
 }
 

@@ -144,20 +144,31 @@ impl SpanMap {
             .map(|&(line, column)| Position { line, column })
     }
 
-    /// The spans of the subtree at `path`, re-rooted so the subtree can
-    /// stand alone as a resource body; empty when the path does not exist.
-    pub fn subtree(&self, body: &Value, path: &[PathSegment]) -> SpanMap {
+    /// The spans of each element of the array at `path`, each re-rooted; in
+    /// one pass, so flattening a large `List` stays linear.
+    pub fn array_items(&self, body: &Value, path: &[PathSegment]) -> Vec<SpanMap> {
         let (index, node, complete) = walk(body, path);
+        let Value::Array(items) = node else {
+            return Vec::new();
+        };
         if !complete {
-            return SpanMap::default();
+            return Vec::new();
         }
-        let n = node_count(node);
-        SpanMap(
-            self.0
-                .get(index..index + n)
-                .map(<[_]>::to_vec)
-                .unwrap_or_default(),
-        )
+        let mut start = index + 1;
+        items
+            .iter()
+            .map(|item| {
+                let n = node_count(item);
+                let spans = SpanMap(
+                    self.0
+                        .get(start..start + n)
+                        .map(<[_]>::to_vec)
+                        .unwrap_or_default(),
+                );
+                start += n;
+                spans
+            })
+            .collect()
     }
 }
 
