@@ -54,6 +54,16 @@ fn json(out: &Output) -> Value {
     })
 }
 
+/// `assay scan ARGS --format json`: the process output and the parsed report.
+fn scan_json(args: &[&str]) -> (Output, Value) {
+    let mut all = vec!["scan"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let out = assay(&all);
+    let report = json(&out);
+    (out, report)
+}
+
 fn findings<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
     report["findings"]
         .as_array()
@@ -79,7 +89,7 @@ fn demo_scan_finds_pss_baseline_violations_at_exact_lines() {
         "{text}"
     );
 
-    let report = json(&assay(&["scan", "testdata/demo", "--format", "json"]));
+    let (_, report) = scan_json(&["testdata/demo"]);
     let privileged = findings(&report, "K8S-PSS-003");
     assert_eq!(privileged.len(), 1);
     assert_eq!(
@@ -180,16 +190,8 @@ fn bad_files_are_errors_but_the_scan_completes() {
         ));
     }
     let bomb = write(dir.path(), "bomb.yaml", &laughs);
-    let out = assay(&[
-        "scan",
-        &bad,
-        &bomb,
-        "testdata/demo/web.yaml",
-        "--format",
-        "json",
-    ]);
+    let (out, report) = scan_json(&[&bad, &bomb, "testdata/demo/web.yaml"]);
     assert_eq!(out.status.code(), Some(2));
-    let report = json(&out);
     assert_eq!(
         findings(&report, "K8S-PSS-003").len(),
         1,
@@ -217,15 +219,8 @@ fn bad_files_are_errors_but_the_scan_completes() {
 
 #[test]
 fn missing_paths_fail_the_run_but_not_the_scan() {
-    let out = assay(&[
-        "scan",
-        "no/such/dir",
-        "testdata/demo/web.yaml",
-        "--format",
-        "json",
-    ]);
+    let (out, report) = scan_json(&["no/such/dir", "testdata/demo/web.yaml"]);
     assert_eq!(out.status.code(), Some(2));
-    let report = json(&out);
     assert!(!findings(&report, "K8S-PSS-002").is_empty());
     assert!(report["errors"][0]["message"]
         .as_str()
@@ -241,16 +236,8 @@ fn broken_rego_is_reported_with_its_location_and_other_rules_still_run() {
         "broken.rego",
         "package broken\n\nimport rego.v1\n\ndeny contains msg if {\n  msg := \"x\" +\n}\n",
     );
-    let out = assay(&[
-        "scan",
-        "--policy",
-        &broken,
-        "testdata/demo/web.yaml",
-        "--format",
-        "json",
-    ]);
+    let (out, report) = scan_json(&["--policy", &broken, "testdata/demo/web.yaml"]);
     assert_eq!(out.status.code(), Some(2));
-    let report = json(&out);
     let e = &report["errors"][0];
     assert!(e["file"].as_str().unwrap().ends_with("broken.rego"), "{e}");
     assert!(e["line"].as_u64().unwrap() >= 6, "{e}");
@@ -265,18 +252,14 @@ fn a_looping_policy_times_out_as_an_error_finding() {
         "slow.rego",
         "# METADATA\n# title: Slow\n# custom:\n#   id: SLOW-1\n#   severity: low\n#   kinds: [Deployment]\npackage slow\n\nimport rego.v1\n\ndeny contains \"never\" if {\n  some i in numbers.range(1, 100000)\n  some j in numbers.range(1, 100000)\n  i + j < 0\n}\n",
     );
-    let out = assay(&[
-        "scan",
+    let (out, report) = scan_json(&[
         "--policy",
         &slow,
         "testdata/demo/web.yaml",
         "--timeout",
         "0.3",
-        "--format",
-        "json",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    let report = json(&out);
     let slow = findings(&report, "SLOW-1");
     assert_eq!(slow.len(), 1);
     assert_eq!(slow[0]["status"], "error");
@@ -291,17 +274,13 @@ fn conftest_style_policies_without_metadata_run_on_every_document() {
         "main.rego",
         "package main\n\ndeny[msg] {\n  input.kind == \"Service\"\n  msg := sprintf(\"service %v is not allowed\", [input.metadata.name])\n}\n",
     );
-    let out = assay(&[
-        "scan",
+    let (out, report) = scan_json(&[
         "--no-builtin",
         "--policy",
         &policy,
         "testdata/demo/web.yaml",
-        "--format",
-        "json",
     ]);
     assert_eq!(out.status.code(), Some(1));
-    let report = json(&out);
     let f = findings(&report, "main");
     assert_eq!(f.len(), 1);
     assert_eq!(f[0]["message"], "service web is not allowed");
@@ -316,14 +295,7 @@ fn waivers_file_waives_until_it_expires() {
         "waivers.yaml",
         "waivers:\n  - rule: K8S-PSS-003\n    resource: {kind: Deployment, name: we*}\n    reason: init needs it\n    expires: 2026-12-31\n  - rule: K8S-PSS-006\n    resource: {namespace: shop}\n    reason: legacy\n    expires: 2026-01-01\n",
     );
-    let report = json(&assay(&[
-        "scan",
-        "testdata/demo/web.yaml",
-        "--waivers",
-        &waivers,
-        "--format",
-        "json",
-    ]));
+    let (_, report) = scan_json(&["testdata/demo/web.yaml", "--waivers", &waivers]);
     let p = findings(&report, "K8S-PSS-003");
     assert_eq!(p[0]["status"], "waived");
     assert_eq!(p[0]["waiver"]["reason"], "init needs it");
@@ -354,17 +326,13 @@ fn baseline_lets_ci_fail_only_on_new_findings() {
             .code(),
         Some(0)
     );
-    let out = assay(&[
-        "scan",
+    let (out, report) = scan_json(&[
         "testdata/demo/web.yaml",
         "testdata/demo/batch.yaml",
         "--baseline",
         b,
-        "--format",
-        "json",
     ]);
     assert_eq!(out.status.code(), Some(1));
-    let report = json(&out);
     assert_eq!(report["summary"]["baseline"], 4);
     assert_eq!(report["summary"]["by_status"]["fail"], 7);
 }
