@@ -22,5 +22,5 @@ pub use diagnostic::Diagnostic;
 pub use eval::{evaluate_all, evaluate_sequential, EvalContext, Evaluator};
 pub use finding::{Finding, Location, Outcome, Report, Status};
 pub use policy::{PolicyModule, PolicySet, PolicySetBuilder, Rule};
-pub use resource::{PathSegment, Provider, Resource, ResourceId, Snapshot, Source};
+pub use resource::{PathSegment, Provider, Resource, ResourceId, Source};
 pub use severity::Severity;

@@ -320,27 +320,3 @@ impl Resource {
             .as_str()
     }
 }
-
-/// A set of resources collected together.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Snapshot {
-    /// Resources, sorted by id then source for deterministic output.
-    pub resources: Vec<Resource>,
-}
-
-impl Snapshot {
-    /// Sort resources so that two snapshots of the same state serialise identically.
-    pub fn sort(&mut self) {
-        self.resources.sort_by(|a, b| {
-            a.id.cmp(&b.id)
-                .then_with(|| source_key(&a.source).cmp(&source_key(&b.source)))
-        });
-    }
-}
-
-fn source_key(s: &Source) -> (&str, usize) {
-    match s {
-        Source::File { path, document, .. } => (path, *document),
-        Source::Live { endpoint } => (endpoint, 0),
-    }
-}
