@@ -493,6 +493,18 @@ fn aggregate(
     })
 }
 
+impl AsRef<PolicyModule> for PolicyModule {
+    fn as_ref(&self) -> &PolicyModule {
+        self
+    }
+}
+
+impl AsRef<PolicyModule> for Accepted {
+    fn as_ref(&self) -> &PolicyModule {
+        &self.module
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -590,17 +602,5 @@ mod tests {
         assert!(set.group("Pod").aggregate.is_some());
         assert_eq!(fired(&set, "v1/Pod"), vec!["A-1", "B-1"]);
         assert_eq!(fired(&set, "batch/v1/Job"), vec!["B-1"]);
-    }
-}
-
-impl AsRef<PolicyModule> for PolicyModule {
-    fn as_ref(&self) -> &PolicyModule {
-        self
-    }
-}
-
-impl AsRef<PolicyModule> for Accepted {
-    fn as_ref(&self) -> &PolicyModule {
-        &self.module
     }
 }
