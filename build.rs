@@ -1,4 +1,5 @@
-//! Embeds the built-in policy packs (`policies/**/*.rego`) in the binary.
+//! Embeds the built-in policy packs (`policies/**/*.rego`) and framework
+//! data (`policies/frameworks/*.yaml`) in the binary.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -10,7 +11,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let p = e.path();
         if p.is_dir() {
             collect(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == "rego" || x == "yaml") {
+        } else if p.extension().is_some_and(|x| x == "rego")
+            || (p.extension().is_some_and(|x| x == "yaml")
+                && p.parent().is_some_and(|d| d.ends_with("frameworks")))
+        {
             out.push(p);
         }
     }

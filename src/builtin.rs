@@ -4,7 +4,8 @@ mod files {
     include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
 }
 
-use assay_engine::PolicyModule;
+use assay_engine::framework::{parse_framework, Framework};
+use assay_engine::{Diagnostic, PolicyModule};
 
 /// Every embedded file: (path such as `policies/kubernetes/K8S-PSS-003/rule.rego`, text).
 pub fn files() -> &'static [(&'static str, &'static str)] {
@@ -23,7 +24,7 @@ pub fn packs() -> Vec<&'static str> {
     let mut packs: Vec<&str> = files()
         .iter()
         .map(|(p, _)| pack_of(p))
-        .filter(|p| *p != "lib")
+        .filter(|p| *p != "lib" && *p != "frameworks")
         .collect();
     packs.sort_unstable();
     packs.dedup();
@@ -45,4 +46,19 @@ pub fn modules(only: &[String]) -> Vec<PolicyModule> {
             pack: Some(pack_of(p).to_string()),
         })
         .collect()
+}
+
+/// The built-in compliance frameworks (`policies/frameworks/*.yaml`).
+pub fn frameworks() -> (Vec<Framework>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (path, text) in files() {
+        if pack_of(path) == "frameworks" && path.ends_with(".yaml") {
+            match parse_framework(path, text) {
+                Ok(f) => out.push(f),
+                Err(d) => errors.push(d),
+            }
+        }
+    }
+    (out, errors)
 }

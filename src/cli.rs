@@ -20,6 +20,80 @@ pub enum Command {
     /// The policy catalogue.
     #[command(subcommand)]
     Policies(PoliciesCommand),
+    /// Run Rego unit tests (`test_*` rules), as `opa test` does.
+    Test(TestArgs),
+    /// Compile policies and lint their metadata, as `opa check` does (and more).
+    Check(CheckArgs),
+    /// Evaluate a Rego query against an input document, as `opa eval` does.
+    Eval(EvalArgs),
+}
+
+/// Arguments of `assay check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Policy directories or .rego files.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Treat warnings (rules without tests, packages without metadata) as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Arguments of `assay eval`.
+#[derive(Debug, Clone, Args)]
+pub struct EvalArgs {
+    /// The query, e.g. `data.main.deny`.
+    pub query: String,
+    /// Input document (YAML or JSON; several YAML documents become an array); `-` for stdin.
+    #[arg(long, short, value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    /// Policy or data: a directory (its .rego files and data.json/data.yaml), a .rego file, or a JSON/YAML data file (repeatable).
+    #[arg(long = "data", short = 'd', value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// `json`: OPA's result shape; `raw`: only the value of the first expression.
+    #[arg(long, short, value_enum, default_value = "json")]
+    pub format: EvalFormatArg,
+}
+
+/// Output formats of `assay eval`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormatArg {
+    /// `{"result": [{"expressions": [...]}]}` as `opa eval` prints it.
+    Json,
+    /// The value alone (strings unquoted), as `opa eval --format raw`.
+    Raw,
+}
+
+/// Output formats of the authoring commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AuthorFormatArg {
+    /// For people.
+    Text,
+    /// For tools.
+    Json,
+}
+
+/// Arguments of `assay test`.
+#[derive(Debug, Clone, Args)]
+pub struct TestArgs {
+    /// Policy directories or .rego files (with their `*_test.rego`); `data.json`/`data.yaml` files load as data.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Only run tests whose full name (`data.pkg.test_x`) matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    pub run: Option<String>,
+    /// List every test, and show `print()` output of failing tests.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "text")]
+    pub format: AuthorFormatArg,
+    /// Report covered and not covered lines per policy file.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail when total coverage is below PCT (implies --coverage).
+    #[arg(long, value_name = "PCT")]
+    pub threshold: Option<f64>,
 }
 
 /// Output formats of `scan`.
@@ -84,6 +158,14 @@ pub struct ScanArgs {
     /// Load only this built-in pack (repeatable); see `assay policies list`.
     #[arg(long = "pack", value_name = "NAME")]
     pub packs: Vec<String>,
+    /// Run only the rules of this framework and summarise its controls
+    /// (e.g. cis-kubernetes, pss-restricted, best-practices).
+    #[arg(long, value_name = "NAME")]
+    pub framework: Option<String>,
+    /// Run policies without rule metadata (conftest style) only from this
+    /// package (repeatable), as `conftest --namespace`; default: all.
+    #[arg(long = "namespace", value_name = "PACKAGE")]
+    pub namespaces: Vec<String>,
     /// Waivers file (YAML): rule, resource selector, reason, expires.
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
@@ -130,6 +212,9 @@ pub struct ListArgs {
     /// Only this pack.
     #[arg(long = "pack", value_name = "NAME")]
     pub packs: Vec<String>,
+    /// Only the rules of this framework (e.g. cis-kubernetes, pss-restricted).
+    #[arg(long, value_name = "NAME")]
+    pub framework: Option<String>,
     /// Extra policy directories or files.
     #[arg(long = "policy", short = 'p', value_name = "PATH")]
     pub policies: Vec<PathBuf>,

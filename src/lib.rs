@@ -2,6 +2,7 @@
 //! its arguments to an exit code, so tests call them directly and `main`
 //! stays a thin shell.
 
+pub mod authoring;
 pub mod builtin;
 pub mod cli;
 pub mod policies;

@@ -13,6 +13,12 @@ fn main() {
         Command::Policies(PoliciesCommand::Show(args)) => {
             assay::policies::show(args, &mut std::io::stdout().lock()).unwrap_or(assay::EXIT_FAILED)
         }
+        Command::Test(args) => assay::authoring::test(args, &mut std::io::stdout().lock())
+            .unwrap_or(assay::EXIT_FAILED),
+        Command::Check(args) => assay::authoring::check(args, &mut std::io::stdout().lock())
+            .unwrap_or(assay::EXIT_FAILED),
+        Command::Eval(args) => assay::authoring::eval(args, &mut std::io::stdout().lock())
+            .unwrap_or(assay::EXIT_FAILED),
     };
     std::process::exit(code);
 }

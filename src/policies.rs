@@ -3,6 +3,7 @@
 use crate::builtin;
 use crate::cli::{ListArgs, ShowArgs};
 use crate::{EXIT_CLEAN, EXIT_FAILED};
+use assay_engine::framework::Framework;
 use assay_engine::policy::Limits;
 use assay_engine::{Diagnostic, PolicyModule, PolicySet, PolicySetBuilder};
 use std::io::Write;
@@ -19,6 +20,20 @@ pub struct PolicyChoice {
     pub paths: Vec<PathBuf>,
     /// Evaluation limits.
     pub limits: Limits,
+    /// conftest namespaces: packages without rule metadata run only when listed.
+    pub namespaces: Vec<String>,
+    /// Only the rules of this framework.
+    pub framework: Option<String>,
+}
+
+/// The framework called `name`, or a diagnostic listing the known ones.
+pub fn framework(name: &str) -> Result<Framework, Diagnostic> {
+    let (all, _) = builtin::frameworks();
+    let known: Vec<String> = all.iter().map(|f| f.id.clone()).collect();
+    all.into_iter().find(|f| f.id == name).ok_or_else(|| {
+        Diagnostic::new(format!("unknown framework `{name}`"))
+            .with_hint(format!("built-in frameworks: {}", known.join(", ")))
+    })
 }
 
 /// Read `.rego` modules from a file or a directory (recursively).
@@ -60,11 +75,68 @@ pub fn read_modules(path: &Path) -> Result<Vec<PolicyModule>, Diagnostic> {
         .collect()
 }
 
+/// Gatekeeper ConstraintTemplates and constraints in the YAML files of a
+/// policy path. YAML that is not Gatekeeper's (fixtures, framework data) is
+/// ignored; a malformed file is reported only when it mentions Gatekeeper.
+pub fn read_gatekeeper(path: &Path) -> assay_engine::gatekeeper::Found {
+    let mut found = assay_engine::gatekeeper::Found::default();
+    let mut files = Vec::new();
+    let is_yaml = |p: &Path| p.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    if path.is_dir() {
+        for entry in ignore::WalkBuilder::new(path)
+            .sort_by_file_name(std::cmp::Ord::cmp)
+            .build()
+            .flatten()
+        {
+            if entry.path().is_file() && is_yaml(entry.path()) {
+                files.push(entry.path().to_path_buf());
+            }
+        }
+    } else if path.is_file() && is_yaml(path) {
+        files.push(path.to_path_buf());
+    }
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        if !text.contains("gatekeeper.sh") {
+            continue;
+        }
+        let name = f.to_string_lossy().to_string();
+        let stream = assay_engine::yaml::parse_stream(&text, &Default::default());
+        for e in &stream.errors {
+            found
+                .diagnostics
+                .push(Diagnostic::new(e.message.clone()).in_file(name.clone()).at(
+                    e.line,
+                    e.column,
+                    Some(&text),
+                ));
+        }
+        let more = assay_engine::gatekeeper::find(&name, &stream.documents);
+        found.templates.extend(more.templates);
+        found.constraints.extend(more.constraints);
+        found.diagnostics.extend(more.diagnostics);
+    }
+    found
+}
+
 /// Build the policy set; problems come back as diagnostics beside it.
 pub fn load(choice: &PolicyChoice) -> (PolicySet, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut builder = PolicySetBuilder::new();
     builder.limits(choice.limits);
+    if !choice.namespaces.is_empty() {
+        builder.namespaces(choice.namespaces.clone());
+    }
+    if let Some(name) = &choice.framework {
+        match framework(name) {
+            Ok(f) => {
+                builder.framework(f);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
     if !choice.no_builtin {
         let known = builtin::packs();
         for p in &choice.packs {
@@ -80,14 +152,22 @@ pub fn load(choice: &PolicyChoice) -> (PolicySet, Vec<Diagnostic>) {
         }
     }
     for path in &choice.paths {
-        match read_modules(path) {
-            Ok(mods) => {
-                for m in mods {
-                    builder.add(m);
+        let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        if !is_yaml {
+            match read_modules(path) {
+                Ok(mods) => {
+                    for m in mods {
+                        builder.add(m);
+                    }
                 }
+                Err(d) => errors.push(d),
             }
-            Err(d) => errors.push(d),
+        } else if !path.is_file() {
+            errors.push(
+                Diagnostic::new("policy path does not exist").in_file(path.to_string_lossy()),
+            );
         }
+        builder.gatekeeper(read_gatekeeper(path));
     }
     let set = builder.build();
     errors.extend(set.diagnostics().iter().cloned());
@@ -99,6 +179,7 @@ pub fn list(args: &ListArgs, out: &mut dyn Write) -> std::io::Result<i32> {
     let (set, errors) = load(&PolicyChoice {
         packs: args.packs.clone(),
         paths: args.policies.clone(),
+        framework: args.framework.clone(),
         ..PolicyChoice::default()
     });
     for e in &errors {
@@ -111,7 +192,7 @@ pub fn list(args: &ListArgs, out: &mut dyn Write) -> std::io::Result<i32> {
             .map(|r| {
                 serde_json::json!({
                     "id": r.meta.id, "title": r.meta.title, "severity": r.meta.severity,
-                    "kinds": r.meta.kinds, "frameworks": r.meta.frameworks,
+                    "kinds": r.meta.kinds, "frameworks": r.meta.frameworks, "scope": r.meta.scope,
                     "pack": r.pack, "file": r.file,
                 })
             })

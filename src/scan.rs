@@ -11,11 +11,13 @@ use crate::EXIT_FAILED;
 use assay_collectors::files::{self, FileLimits, Input};
 use assay_engine::baseline::Baseline;
 use assay_engine::finding::sort_findings;
+use assay_engine::framework::{self, Compliance};
 use assay_engine::policy::Limits;
 use assay_engine::waiver::{parse_waivers, Date};
 use assay_engine::{Diagnostic, EvalContext, Evaluator, Report, Severity};
 use assay_reporters::{Context, Format};
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -48,10 +50,12 @@ pub struct ScanOutcome {
 pub fn run(args: &ScanArgs) -> ScanOutcome {
     let show_progress =
         !args.quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
-    let (set, mut errors) = policies::load(&PolicyChoice {
+    let (mut set, mut errors) = policies::load(&PolicyChoice {
         no_builtin: args.no_builtin,
         packs: args.packs.clone(),
         paths: args.policies.clone(),
+        namespaces: args.namespaces.clone(),
+        framework: args.framework.clone(),
         limits: Limits {
             timeout: Duration::from_secs_f64(args.timeout.clamp(0.001, 86_400.0)),
         },
@@ -86,36 +90,94 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
     let limits = FileLimits::default();
     let done = AtomicUsize::new(0);
     let total = inputs.len();
-    let per_file: Vec<(Vec<_>, Vec<Diagnostic>, Vec<Diagnostic>, usize)> = inputs
-        .par_iter()
-        .map_init(
-            || Evaluator::new(&set, &ctx),
-            |ev, input: &Input| {
-                let scan = files::load(input, &limits);
-                let mut findings = Vec::new();
-                for r in &scan.resources {
-                    ev.evaluate(r, &mut findings);
-                }
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if show_progress && total >= 200 && n.is_multiple_of(50) {
-                    eprint!("\rscanning: {n}/{total} files");
-                }
-                (findings, scan.errors, scan.notes, scan.resources.len())
-            },
-        )
-        .collect();
-    if show_progress && total >= 200 {
-        eprint!("\r\x1b[2K");
-    }
+    let progress = |n: usize| {
+        if show_progress && total >= 200 && n.is_multiple_of(50) {
+            eprint!("\rscanning: {n}/{total} files");
+        }
+    };
+    // Cross-resource rules need the other resources: keep the kinds they
+    // read. When per-resource rules read `data.inventory`, every file is
+    // loaded before any resource is evaluated; otherwise files stream.
+    let keep_all = set.per_resource_reads_inventory();
+    let keep = set.needs_inventory().then(|| set.inventory_kinds());
+    let wanted = |r: &assay_engine::Resource| match &keep {
+        None => false,
+        Some(None) => true,
+        Some(Some(kinds)) => kinds.contains(r.id.short_kind()),
+    };
     let mut report = Report {
         rules: set.rules().len(),
         ..Report::default()
     };
-    for (f, e, n, count) in per_file {
-        report.findings.extend(f);
-        errors.extend(e);
-        report.notes.extend(n);
-        report.resources += count;
+    let mut kept = Vec::new();
+    let mut kinds: BTreeSet<String> = BTreeSet::new();
+    if keep_all {
+        let loaded: Vec<_> = inputs
+            .par_iter()
+            .map(|input| {
+                let scan = files::load(input, &limits);
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                scan
+            })
+            .collect();
+        for scan in loaded {
+            errors.extend(scan.errors);
+            report.notes.extend(scan.notes);
+            report.resources += scan.resources.len();
+            kinds.extend(scan.resources.iter().map(|r| r.id.kind.clone()));
+            kept.extend(scan.resources);
+        }
+        if let Err(e) = set.set_inventory(assay_engine::inventory::build(&kept)) {
+            errors.push(Diagnostic::new(format!("cannot build data.inventory: {e}")));
+        }
+        set.set_namespaces(&kept);
+        report.findings = assay_engine::evaluate_all(&set, &ctx, &kept);
+    } else {
+        type PerFile = (
+            Vec<assay_engine::Finding>,
+            Vec<Diagnostic>,
+            Vec<Diagnostic>,
+            (usize, BTreeSet<String>),
+            Vec<assay_engine::Resource>,
+        );
+        let per_file: Vec<PerFile> = inputs
+            .par_iter()
+            .map_init(
+                || Evaluator::new(&set, &ctx),
+                |ev, input: &Input| {
+                    let scan = files::load(input, &limits);
+                    let mut findings = Vec::new();
+                    for r in &scan.resources {
+                        ev.evaluate(r, &mut findings);
+                    }
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                    let count = scan.resources.len();
+                    let kinds: BTreeSet<String> =
+                        scan.resources.iter().map(|r| r.id.kind.clone()).collect();
+                    let kept: Vec<_> = scan.resources.into_iter().filter(|r| wanted(r)).collect();
+                    (findings, scan.errors, scan.notes, (count, kinds), kept)
+                },
+            )
+            .collect();
+        for (f, e, n, (count, k), r) in per_file {
+            report.findings.extend(f);
+            errors.extend(e);
+            report.notes.extend(n);
+            report.resources += count;
+            kinds.extend(k);
+            kept.extend(r);
+        }
+        if keep.is_some() {
+            if let Err(e) = set.set_inventory(assay_engine::inventory::build(&kept)) {
+                errors.push(Diagnostic::new(format!("cannot build data.inventory: {e}")));
+            }
+        }
+    }
+    if show_progress && total >= 200 {
+        eprint!("\r\x1b[2K");
+    }
+    if set.inventory_rules().next().is_some() {
+        Evaluator::new(&set, &ctx).evaluate_inventory(&kept, &mut report.findings);
     }
     sort_findings(&mut report.findings);
     if let Some(path) = &args.baseline {
@@ -130,6 +192,13 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
             }
         }
     }
+    report.compliance = compliance(
+        &set,
+        args.framework.as_deref(),
+        &report.findings,
+        &kinds,
+        &mut errors,
+    );
     report.errors = errors;
     let exit_code = report.outcome(Severity::from(args.fail_on)).code();
     ScanOutcome {
@@ -137,6 +206,35 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
         rules: set.rules().iter().map(|r| r.meta.clone()).collect(),
         exit_code,
     }
+}
+
+/// Compliance summaries: the chosen framework, or every built-in framework
+/// that a loaded rule belongs to.
+fn compliance(
+    set: &assay_engine::PolicySet,
+    chosen: Option<&str>,
+    findings: &[assay_engine::Finding],
+    kinds: &BTreeSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Compliance> {
+    let (frameworks, problems) = crate::builtin::frameworks();
+    errors.extend(problems);
+    let metas: Vec<_> = set.rules().iter().map(|r| r.meta.clone()).collect();
+    let applicable = |m: &assay_engine::metadata::RuleMetadata| {
+        set.rules().iter().filter(|r| r.meta.id == m.id).any(|r| {
+            kinds
+                .iter()
+                .any(|k| r.applies_to(k, k.rsplit('/').next().unwrap_or(k)))
+        })
+    };
+    frameworks
+        .iter()
+        .filter(|f| match chosen {
+            Some(c) => f.id == c,
+            None => metas.iter().any(|m| f.includes(m)),
+        })
+        .map(|f| framework::summarize(f, &metas, findings, &applicable))
+        .collect()
 }
 
 /// `assay scan`: run, render, write; returns the exit code.
@@ -156,6 +254,7 @@ pub fn scan(args: &ScanArgs) -> i32 {
         tool_version: env!("CARGO_PKG_VERSION"),
         exit_code: outcome.exit_code,
         color,
+        compliance_detail: args.framework.is_some(),
     };
     let format = match args.format {
         FormatArg::Text => Format::Text,

@@ -68,12 +68,8 @@ fn builtin_rego_unit_tests_pass() {
     let results = assay_engine::testing::run_tests(&modules);
     let failed: Vec<String> = results
         .iter()
-        .filter_map(|r| {
-            r.outcome
-                .as_ref()
-                .err()
-                .map(|e| format!("{} ({}:{}): {e}", r.name, r.file, r.line))
-        })
+        .filter(|r| r.failed())
+        .map(|r| format!("{} ({}:{}): {:?}", r.name, r.file, r.line, r.outcome))
         .collect();
     assert!(
         failed.is_empty(),

@@ -6,7 +6,7 @@
 //! single-threaded run.
 
 use crate::finding::{fingerprint, sort_findings, Finding, Location, ResourceRef, Status};
-use crate::policy::{Aggregate, Entry, PolicyModule, PolicySet, Rule};
+use crate::policy::{entry_suffix, Aggregate, Entry, Output, PolicyModule, PolicySet, Rule};
 use crate::resource::{json_pointer, PathSegment, Resource};
 use crate::waiver::{self, Date, Waiver};
 use rayon::prelude::*;
@@ -51,20 +51,64 @@ impl<'p> Evaluator<'p> {
                 .aggregate
                 .as_ref()
                 .is_some_and(|agg| self.eval_aggregate(agg, resource, out));
-            if !done {
-                for rule in self.set.rules_for(kind, short) {
-                    for (entry, path) in &rule.entries {
-                        match self.engine.eval_rule(path.clone()) {
-                            Ok(value) => collect(rule, *entry, &value, resource, out),
-                            Err(e) => out.push(rule_error(rule, resource, &format!("{e:#}"))),
-                        }
-                    }
+            let mut gatekeeper = Vec::new();
+            for rule in self.set.rules_for(kind, short) {
+                if rule.gatekeeper.is_some() {
+                    gatekeeper.push(rule);
+                } else if !done {
+                    self.eval_rule(rule, resource, out);
                 }
+            }
+            // Constraints change `input`, so they come last.
+            for rule in gatekeeper {
+                self.eval_constraint(rule, resource, out);
             }
         }
         if let Some(found) = out.get_mut(start..) {
             waiver::apply(found, resource, &self.ctx.waivers, self.ctx.today);
         }
+    }
+
+    /// A Gatekeeper constraint: its match, then its template with
+    /// `input.review` and `input.parameters`.
+    fn eval_constraint(&mut self, rule: &Rule, resource: &Resource, out: &mut Vec<Finding>) {
+        let Some(c) = &rule.gatekeeper else { return };
+        let body = &resource.body;
+        let api = body.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        let group = api.split_once('/').map_or("", |(g, _)| g);
+        let kind = body.get("kind").and_then(Value::as_str).unwrap_or("");
+        let namespace = crate::inventory::key(resource)
+            .map(|k| k.namespace)
+            .unwrap_or_default();
+        let labels = |ns: &str| self.set.namespace_labels.get(ns).cloned();
+        if !c.matcher.matches(body, group, kind, &namespace, &labels) {
+            return;
+        }
+        let input = crate::gatekeeper::review_input(body, &c.parameters, &namespace);
+        self.engine.set_input(to_regorus(&input));
+        self.eval_rule(rule, resource, out);
+    }
+
+    /// One rule, entry by entry, on the current input.
+    fn eval_rule(&mut self, rule: &Rule, resource: &Resource, out: &mut Vec<Finding>) {
+        let mut values = Vec::new();
+        for (j, (_, path)) in rule.entries.iter().enumerate() {
+            match self.engine.eval_rule(path.clone()) {
+                Ok(value) => values.push((j, value)),
+                Err(e) => out.push(rule_error(rule, resource, &format!("{e:#}"))),
+            }
+        }
+        let exception = match &rule.exception {
+            Some(path) => match self.engine.eval_rule(path.clone()) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    out.push(rule_error(rule, resource, &format!("{e:#}")));
+                    None
+                }
+            },
+            None => None,
+        };
+        emit(rule, &values, exception.as_ref(), resource, out);
     }
 
     fn eval_aggregate(
@@ -76,12 +120,127 @@ impl<'p> Evaluator<'p> {
         let Ok(regorus::Value::Object(all)) = self.engine.eval_rule(agg.rule.clone()) else {
             return false;
         };
-        for (i, entry, key) in &agg.outputs {
-            if let (Some(rule), Some(value)) = (self.set.rules().get(*i), all.get(key)) {
-                collect(rule, *entry, value, resource, out);
+        let mut outputs = agg.outputs.iter().peekable();
+        while let Some((i, _, _)) = outputs.peek() {
+            let i = *i;
+            let mut values = Vec::new();
+            let mut exception = None;
+            while let Some((_, what, key)) = outputs.next_if(|(k, _, _)| *k == i) {
+                let Some(value) = all.get(key) else { continue };
+                match what {
+                    Output::Entry(j) => values.push((*j, value.clone())),
+                    Output::Exception => exception = Some(value.clone()),
+                }
+            }
+            if let Some(rule) = self.set.rules().get(i) {
+                emit(rule, &values, exception.as_ref(), resource, out);
             }
         }
         true
+    }
+
+    /// Evaluate the inventory-scoped rules once over `resources`, which
+    /// must be the resources `data.inventory` was built from.
+    pub fn evaluate_inventory(&mut self, resources: &[Resource], out: &mut Vec<Finding>) {
+        let start = out.len();
+        let index = crate::inventory::index(resources);
+        self.engine.set_input(regorus::Value::new_object());
+        for (_, rule) in self.set.inventory_rules() {
+            for (entry, path) in &rule.entries {
+                let value = match self.engine.eval_rule(path.clone()) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        out.push(inventory_error(rule, &format!("{e:#}")));
+                        continue;
+                    }
+                };
+                for item in result_items(&value) {
+                    let json = serde_json::to_value(item).unwrap_or(Value::Null);
+                    match crate::inventory::target(&json).and_then(|k| index.get(&k)) {
+                        Some(&r) => {
+                            let Some(resource) = resources.get(r) else { continue };
+                            let mut one = Vec::new();
+                            push_item(rule, status_of(*entry), item, resource, &mut one);
+                            waiver::apply(&mut one, resource, &self.ctx.waivers, self.ctx.today);
+                            out.extend(one);
+                        }
+                        None => out.push(inventory_error(
+                            rule,
+                            &format!(
+                                "an inventory rule's result must name a scanned resource in `resource` ({{apiVersion, kind, namespace, name}}), got {json}"
+                            ),
+                        )),
+                    }
+                }
+            }
+        }
+        if let Some(found) = out.get_mut(start..) {
+            sort_findings(found);
+        }
+    }
+}
+
+/// The items of a result set (a set, an array, or a single value).
+fn result_items(value: &regorus::Value) -> Vec<&regorus::Value> {
+    match value {
+        regorus::Value::Undefined | regorus::Value::Null | regorus::Value::Bool(false) => {
+            Vec::new()
+        }
+        regorus::Value::Set(items) => items.iter().collect(),
+        regorus::Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    }
+}
+
+fn status_of(entry: Entry) -> Status {
+    match entry {
+        Entry::Deny | Entry::Violation => Status::Fail,
+        Entry::Warn => Status::Warn,
+    }
+}
+
+/// Turn one rule's entry values into findings; conftest `exception` names
+/// exempt entries (`deny_foo` by `foo`, the bare `deny` by `deny` or ``).
+fn emit(
+    rule: &Rule,
+    values: &[(usize, regorus::Value)],
+    exception: Option<&regorus::Value>,
+    resource: &Resource,
+    out: &mut Vec<Finding>,
+) {
+    let exempt: Vec<String> = exception
+        .map(|e| {
+            result_items(e)
+                .into_iter()
+                .flat_map(|names| match names {
+                    regorus::Value::String(s) => vec![s.to_string()],
+                    other => result_items(other)
+                        .into_iter()
+                        .filter_map(|n| n.as_string().ok().map(|s| s.to_string()))
+                        .collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for (j, value) in values {
+        let Some((entry, path)) = rule.entries.get(*j) else {
+            continue;
+        };
+        let start = out.len();
+        collect(rule, *entry, value, resource, out);
+        let name = path.rsplit('.').next().unwrap_or_default();
+        let suffix = entry_suffix(path);
+        if exempt.iter().any(|e| e == suffix || e == name) {
+            for f in out.iter_mut().skip(start) {
+                f.status = Status::Waived;
+                f.waiver = Some(crate::finding::WaiverInfo {
+                    reason: format!("exception in {}", rule.package),
+                    source: "exception".into(),
+                    expires: None,
+                    expired: false,
+                });
+            }
+        }
     }
 }
 
@@ -152,10 +311,7 @@ fn collect(
     resource: &Resource,
     out: &mut Vec<Finding>,
 ) {
-    let status = match entry {
-        Entry::Deny | Entry::Violation => Status::Fail,
-        Entry::Warn => Status::Warn,
-    };
+    let status = status_of(entry);
     match value {
         regorus::Value::Undefined | regorus::Value::Null => {}
         regorus::Value::Bool(false) => {}
@@ -262,6 +418,24 @@ fn make(
         waiver: None,
         baseline: false,
     }
+}
+
+/// An inventory rule that failed: attributed to a pseudo-resource, since no
+/// scanned resource is to blame.
+fn inventory_error(rule: &Rule, text: &str) -> Finding {
+    let resource = Resource {
+        id: crate::resource::ResourceId {
+            provider: crate::resource::Provider::File,
+            kind: "Inventory".into(),
+            scope: String::new(),
+            name: rule.meta.id.clone(),
+        },
+        source: crate::resource::Source::Live {
+            endpoint: rule.file.clone(),
+        },
+        body: Value::Null,
+    };
+    rule_error(rule, &resource, text)
 }
 
 fn rule_error(rule: &Rule, resource: &Resource, text: &str) -> Finding {

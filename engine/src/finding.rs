@@ -194,6 +194,8 @@ pub struct Report {
     pub resources: usize,
     /// Rules loaded.
     pub rules: usize,
+    /// Control-by-control compliance, per framework the loaded rules cover.
+    pub compliance: Vec<crate::framework::Compliance>,
 }
 
 /// The three outcomes of a run.

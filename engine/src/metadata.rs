@@ -33,6 +33,26 @@ pub struct RuleMetadata {
     /// How to fix a failure.
     #[serde(default)]
     pub remediation: String,
+    /// Whether the rule judges one resource at a time or the whole inventory.
+    #[serde(default, skip_serializing_if = "Scope::is_resource")]
+    pub scope: Scope,
+}
+
+/// What a rule's `input` is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// One resource's body, once per resource of the declared kinds.
+    #[default]
+    Resource,
+    /// Evaluated once per scan over `data.inventory`; every result names its resource.
+    Inventory,
+}
+
+impl Scope {
+    fn is_resource(&self) -> bool {
+        *self == Scope::Resource
+    }
 }
 
 /// A raw METADATA block: its YAML text and the line its first YAML line is on.
@@ -170,6 +190,15 @@ fn from_value(root: &Value, custom: &Value) -> Result<RuleMetadata, String> {
         .unwrap_or_default()
         .trim()
         .to_string();
+    let scope = match custom.get("scope").and_then(Value::as_str) {
+        None | Some("resource") => Scope::Resource,
+        Some("inventory") => Scope::Inventory,
+        Some(other) => {
+            return Err(format!(
+                "METADATA `custom.scope` must be `resource` or `inventory`, not `{other}`"
+            ))
+        }
+    };
     Ok(RuleMetadata {
         id,
         title,
@@ -178,6 +207,7 @@ fn from_value(root: &Value, custom: &Value) -> Result<RuleMetadata, String> {
         kinds,
         frameworks,
         remediation,
+        scope,
     })
 }
 

@@ -7,7 +7,7 @@
 //! `file:line:col` and left out; the rest of the set still loads.
 
 use crate::diagnostic::Diagnostic;
-use crate::metadata::{rule_metadata, RuleMetadata};
+use crate::metadata::{rule_metadata, RuleMetadata, Scope};
 use crate::severity::Severity;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -43,7 +43,35 @@ impl Entry {
             Entry::Warn => "warn",
         }
     }
-    const ALL: [Entry; 3] = [Entry::Deny, Entry::Violation, Entry::Warn];
+
+    /// The entry a rule name defines: `deny`, `deny_x`, `warn_y`, … (conftest).
+    pub fn of(name: &str) -> Option<Entry> {
+        [Entry::Deny, Entry::Violation, Entry::Warn]
+            .into_iter()
+            .find(|e| {
+                name.strip_prefix(e.name())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('_'))
+            })
+    }
+}
+
+/// The part of an entry's rule name after `deny_`/`warn_`/`violation_`
+/// (empty for the bare names), as conftest's `exception` names them.
+pub fn entry_suffix(path: &str) -> &str {
+    let name = path.rsplit('.').next().unwrap_or(path);
+    name.split_once('_').map_or("", |(_, rest)| rest)
+}
+
+/// Candidate entry names: identifiers at the start of a line.
+fn entry_names(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| {
+            l.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect::<String>()
+        })
+        .filter(|n| Entry::of(n).is_some())
+        .collect()
 }
 
 /// A loaded rule.
@@ -53,8 +81,15 @@ pub struct Rule {
     pub meta: RuleMetadata,
     /// Rego package, `data.` prefixed.
     pub package: String,
-    /// Result sets it defines, with their full rule paths.
+    /// Result sets it defines, with their full rule paths: `deny`, `warn`,
+    /// `violation` and conftest's suffixed forms such as `deny_no_root`.
     pub entries: Vec<(Entry, String)>,
+    /// conftest's `exception` rule: names of entries it exempts.
+    pub exception: Option<String>,
+    /// The rule's modules mention `data.inventory`: it needs the other resources.
+    pub reads_inventory: bool,
+    /// A Gatekeeper constraint: evaluated with `input.review`/`input.parameters`.
+    pub gatekeeper: Option<Box<crate::gatekeeper::Constraint>>,
     /// File that holds the metadata (or the first module of the package).
     pub file: String,
     /// Line of the METADATA block (1 when there is none).
@@ -83,6 +118,10 @@ impl Default for Limits {
 pub struct PolicySetBuilder {
     modules: Vec<PolicyModule>,
     limits: Limits,
+    namespaces: Option<Vec<String>>,
+    framework: Option<crate::framework::Framework>,
+    include_tests: bool,
+    gatekeeper: crate::gatekeeper::Found,
 }
 
 impl PolicySetBuilder {
@@ -94,6 +133,33 @@ impl PolicySetBuilder {
     /// Add a module.
     pub fn add(&mut self, module: PolicyModule) -> &mut Self {
         self.modules.push(module);
+        self
+    }
+
+    /// Run packages without a METADATA rule id (conftest policies) only when
+    /// they are one of these namespaces, as `conftest --namespace` does.
+    pub fn namespaces(&mut self, namespaces: Vec<String>) -> &mut Self {
+        self.namespaces = Some(namespaces);
+        self
+    }
+
+    /// Keep only the rules of this framework (tagging it or listed by it).
+    pub fn framework(&mut self, framework: crate::framework::Framework) -> &mut Self {
+        self.framework = Some(framework);
+        self
+    }
+
+    /// Add Gatekeeper templates and constraints.
+    pub fn gatekeeper(&mut self, found: crate::gatekeeper::Found) -> &mut Self {
+        self.gatekeeper.templates.extend(found.templates);
+        self.gatekeeper.constraints.extend(found.constraints);
+        self.gatekeeper.diagnostics.extend(found.diagnostics);
+        self
+    }
+
+    /// Compile `*_test.rego` modules too (for `assay check`).
+    pub fn include_tests(&mut self, yes: bool) -> &mut Self {
+        self.include_tests = yes;
         self
     }
 
@@ -114,7 +180,7 @@ impl PolicySetBuilder {
         for module in self
             .modules
             .into_iter()
-            .filter(|m| !m.path.ends_with("_test.rego"))
+            .filter(|m| self.include_tests || !m.path.ends_with("_test.rego"))
         {
             match add_module(&mut engine, &module, None) {
                 Ok((package, v0)) => accepted.push(Accepted {
@@ -147,9 +213,143 @@ impl PolicySetBuilder {
                 let _ = add_module(&mut engine, &a.module, Some(a.v0));
             }
         }
-        let rules = collect_rules(&engine, &accepted, &mut diagnostics);
+        let mut rules = collect_rules(
+            &engine,
+            &accepted,
+            self.namespaces.as_deref(),
+            &mut diagnostics,
+        );
+        rules.extend(gatekeeper_rules(
+            &mut engine,
+            self.gatekeeper,
+            &self.limits,
+            &mut diagnostics,
+        ));
+        if let Some(fw) = &self.framework {
+            rules.retain(|r| fw.includes(&r.meta));
+        }
         PolicySet::new(engine, rules, diagnostics)
     }
+}
+
+/// Compile each template (its libs and Rego) on a scratch engine first, so a
+/// broken template costs only itself, then add it and turn every constraint
+/// of its kind into a rule.
+fn gatekeeper_rules(
+    engine: &mut regorus::Engine,
+    found: crate::gatekeeper::Found,
+    limits: &Limits,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Rule> {
+    diagnostics.extend(found.diagnostics);
+    let mut packages: HashMap<String, (String, bool, &crate::gatekeeper::Template)> =
+        HashMap::new();
+    for t in &found.templates {
+        let mut modules: Vec<PolicyModule> = t
+            .libs
+            .iter()
+            .enumerate()
+            .map(|(i, lib)| PolicyModule {
+                path: format!("{}#{}.lib{i}", t.file, t.kind),
+                text: lib.clone(),
+                pack: None,
+            })
+            .collect();
+        modules.push(PolicyModule {
+            path: format!("{}#{}", t.file, t.kind),
+            text: t.rego.clone(),
+            pack: None,
+        });
+        let mut scratch = new_engine(limits);
+        let mut result = Ok(String::new());
+        for m in &modules {
+            match add_module(&mut scratch, m, None) {
+                Ok((pkg, _)) => result = Ok(pkg),
+                Err(d) => {
+                    result = Err(d);
+                    break;
+                }
+            }
+        }
+        if result.is_ok() {
+            if let Err(e) = scratch.eval_query("true".to_string(), false) {
+                result = Err(regorus_diagnostic(&format!("{e:#}"), &modules));
+            }
+        }
+        match result {
+            Ok(pkg) => {
+                let mut ok = true;
+                for m in &modules {
+                    if let Err(d) = add_module(engine, m, None) {
+                        diagnostics.push(d);
+                        ok = false;
+                    }
+                }
+                if ok {
+                    let reads = modules.iter().any(|m| m.text.contains("data.inventory"));
+                    packages.insert(t.kind.clone(), (pkg, reads, t));
+                }
+            }
+            Err(d) => diagnostics.push(d.with_hint(format!(
+                "in the Rego of ConstraintTemplate `{}` ({}:{})",
+                t.kind, t.file, t.line
+            ))),
+        }
+    }
+    let mut rules = Vec::new();
+    for c in found.constraints {
+        let Some((pkg, reads, t)) = packages.get(&c.kind) else {
+            diagnostics.push(
+                Diagnostic::new(format!(
+                    "constraint `{}` is of kind `{}`, but no ConstraintTemplate for that kind loaded",
+                    c.name, c.kind
+                ))
+                .in_file(c.file.clone())
+                .at(c.line, 1, None),
+            );
+            continue;
+        };
+        let severity = match c.severity.as_deref().map(str::parse::<Severity>) {
+            Some(Ok(s)) => s,
+            _ => Severity::Medium,
+        };
+        let entry = if c.enforcement == "deny" {
+            Entry::Violation
+        } else {
+            Entry::Warn
+        };
+        let mut kinds: Vec<String> = c
+            .matcher
+            .kinds
+            .iter()
+            .flat_map(|(_, k)| k.iter().cloned())
+            .collect();
+        if kinds.iter().any(|k| k == "*") {
+            kinds.clear();
+        }
+        let pkg_name = pkg.strip_prefix("data.").unwrap_or(pkg);
+        rules.push(Rule {
+            meta: RuleMetadata {
+                id: format!("{}/{}", c.kind, c.name),
+                title: t.title.clone(),
+                description: t.description.clone(),
+                severity,
+                kinds,
+                frameworks: BTreeMap::new(),
+                remediation: String::new(),
+                scope: Scope::Resource,
+            },
+            package: format!("data.{pkg_name}"),
+            entries: vec![(entry, format!("data.{pkg_name}.violation"))],
+            exception: None,
+            reads_inventory: *reads || c.matcher.namespace_selector.is_some(),
+            file: c.file.clone(),
+            line: c.line,
+            pack: None,
+            gatekeeper: Some(Box::new(c)),
+        });
+    }
+    rules
 }
 
 /// A module that parsed, with its package (`data.`-prefixed) and dialect.
@@ -171,24 +371,31 @@ fn new_engine(limits: &Limits) -> regorus::Engine {
 /// Add one module as Rego v1, or as v0 when only that parses (conftest
 /// policies are often v0). `dialect` forces one. Returns the package and
 /// whether v0 was used; on failure, the v1 error.
-fn add_module(
+pub(crate) fn add_module(
     engine: &mut regorus::Engine,
     m: &PolicyModule,
     dialect: Option<bool>,
 ) -> Result<(String, bool), Diagnostic> {
-    let mut first_error = None;
+    let mut errors = Vec::new();
     for v0 in dialect.map_or(vec![false, true], |d| vec![d]) {
         engine.set_rego_v0(v0);
         let added = engine.add_policy(m.path.clone(), m.text.clone());
         engine.set_rego_v0(false);
         match added {
             Ok(package) => return Ok((package, v0)),
-            Err(e) => {
-                first_error.get_or_insert_with(|| format!("{e:#}"));
-            }
+            Err(e) => errors.push(format!("{e:#}")),
         }
     }
-    let text = first_error.unwrap_or_default();
+    // A v0 module fails v1 on its first rule (no `if`): its v0 error is the
+    // one that says what is really wrong.
+    let v1_syntax = errors.first().is_some_and(|e| {
+        e.contains("`if` keyword is required") || e.contains("`contains` keyword is required")
+    });
+    let text = if v1_syntax && errors.len() > 1 && !m.text.contains("rego.v1") {
+        errors.pop().unwrap_or_default()
+    } else {
+        errors.into_iter().next().unwrap_or_default()
+    };
     Err(regorus_diagnostic(&text, std::slice::from_ref(m)))
 }
 
@@ -235,6 +442,7 @@ pub(crate) fn regorus_diagnostic<M: AsRef<PolicyModule>>(text: &str, modules: &[
 fn collect_rules(
     engine: &regorus::Engine,
     modules: &[Accepted],
+    namespaces: Option<&[String]>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Rule> {
     // Group modules by package: a rule may span several files.
@@ -245,20 +453,32 @@ fn collect_rules(
     }
     let mut rules = Vec::new();
     for (package, mods) in by_package {
-        let mut entries = Vec::new();
-        for entry in Entry::ALL {
-            let defined = mods.iter().any(|m| {
+        let declared = |name: &str| {
+            mods.iter().any(|m| {
                 engine
-                    .has_declared_rule_rooted_at(&m.path, entry.name())
+                    .has_declared_rule_rooted_at(&m.path, name)
                     .unwrap_or(false)
-            });
-            if defined {
-                entries.push((entry, format!("data.{package}.{}", entry.name())));
+            })
+        };
+        let mut names = std::collections::BTreeSet::new();
+        for m in &mods {
+            names.extend(entry_names(&m.text));
+        }
+        let mut entries = Vec::new();
+        for name in names {
+            let Some(entry) = Entry::of(&name) else {
+                continue;
+            };
+            if declared(&name) {
+                entries.push((entry, format!("data.{package}.{name}")));
             }
         }
+        entries.sort();
         if entries.is_empty() {
             continue;
         }
+        let exception = declared("exception").then(|| format!("data.{package}.exception"));
+        let reads_inventory = mods.iter().any(|m| m.text.contains("data.inventory"));
         let mut meta = None;
         for m in &mods {
             match rule_metadata(&m.path, &m.text) {
@@ -270,6 +490,9 @@ fn collect_rules(
             }
         }
         let Some(first) = mods.first() else { continue };
+        if meta.is_none() && namespaces.is_some_and(|ns| !ns.iter().any(|n| n == package)) {
+            continue;
+        }
         let (meta, module, line) = meta.unwrap_or_else(|| {
             (
                 RuleMetadata {
@@ -280,6 +503,7 @@ fn collect_rules(
                     kinds: Vec::new(),
                     frameworks: BTreeMap::new(),
                     remediation: String::new(),
+                    scope: Scope::Resource,
                 },
                 first,
                 1,
@@ -289,6 +513,9 @@ fn collect_rules(
             meta,
             package: format!("data.{package}"),
             entries,
+            exception,
+            reads_inventory,
+            gatekeeper: None,
             file: module.path.clone(),
             line,
             pack: module.pack.clone(),
@@ -321,6 +548,8 @@ fn collect_rules(
 pub struct PolicySet {
     pub(crate) engine: regorus::Engine,
     rules: Vec<Rule>,
+    /// Namespace → labels, for Gatekeeper `namespaceSelector`s.
+    pub(crate) namespace_labels: HashMap<String, BTreeMap<String, String>>,
     /// Short kind → the rules that declare it, plus the any-kind rules.
     groups: HashMap<String, KindGroup>,
     /// Kinds no rule names: only the any-kind rules.
@@ -342,8 +571,17 @@ pub(crate) struct KindGroup {
 pub(crate) struct Aggregate {
     /// Full path of the aggregate rule.
     pub(crate) rule: String,
-    /// (rule index, entry, key in the aggregate's object).
-    pub(crate) outputs: Vec<(usize, Entry, regorus::Value)>,
+    /// (rule index, what, key in the aggregate's object).
+    pub(crate) outputs: Vec<(usize, Output, regorus::Value)>,
+}
+
+/// One value a rule contributes to an aggregate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Output {
+    /// The rule's `entries[j]`.
+    Entry(usize),
+    /// Its `exception` set.
+    Exception,
 }
 
 fn is_plain_package(pkg: &str) -> bool {
@@ -386,6 +624,9 @@ impl PolicySet {
         let mut any_kind = Vec::new();
         let mut by_kind: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, r) in rules.iter().enumerate() {
+            if r.meta.scope == Scope::Inventory {
+                continue;
+            }
             if r.meta.kinds.is_empty() || r.meta.kinds.iter().any(|k| k == "*") {
                 any_kind.push(i);
                 continue;
@@ -415,6 +656,7 @@ impl PolicySet {
         let other = group(any_kind);
         Self {
             engine,
+            namespace_labels: HashMap::new(),
             rules,
             groups,
             other,
@@ -435,6 +677,72 @@ impl PolicySet {
     /// Problems found while loading.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+
+    /// Rules evaluated once over the whole inventory.
+    pub fn inventory_rules(&self) -> impl Iterator<Item = (usize, &Rule)> {
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.meta.scope == Scope::Inventory)
+    }
+
+    /// Whether any rule reads `data.inventory` (so a scan must gather it).
+    pub fn needs_inventory(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| r.reads_inventory || r.meta.scope == Scope::Inventory)
+    }
+
+    /// Whether per-resource rules read `data.inventory`, so every resource
+    /// must be collected before any is evaluated.
+    pub fn per_resource_reads_inventory(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| r.reads_inventory && r.meta.scope == Scope::Resource)
+    }
+
+    /// The short kinds the inventory must hold: those inventory rules
+    /// declare. `None` means every kind (a rule declares none, or
+    /// per-resource rules read the inventory).
+    pub fn inventory_kinds(&self) -> Option<std::collections::HashSet<String>> {
+        if self.per_resource_reads_inventory() {
+            return None;
+        }
+        let mut kinds = std::collections::HashSet::new();
+        for (_, r) in self.inventory_rules() {
+            if r.meta.kinds.is_empty() || r.meta.kinds.iter().any(|k| k == "*") {
+                return None;
+            }
+            kinds.extend(
+                r.meta
+                    .kinds
+                    .iter()
+                    .map(|k| k.rsplit('/').next().unwrap_or(k).to_string()),
+            );
+        }
+        Some(kinds)
+    }
+
+    /// Record the labels of every scanned Namespace (for `namespaceSelector`).
+    pub fn set_namespaces(&mut self, resources: &[crate::Resource]) {
+        for r in resources {
+            if r.id.short_kind() == "Namespace" {
+                if let Some(name) = r.body.pointer("/metadata/name").and_then(|n| n.as_str()) {
+                    self.namespace_labels
+                        .insert(name.to_string(), crate::gatekeeper::labels(&r.body));
+                }
+            }
+        }
+    }
+
+    /// Make `data.inventory` available to every evaluator made from now on.
+    pub fn set_inventory(&mut self, inventory: regorus::Value) -> Result<(), String> {
+        let mut data = std::collections::BTreeMap::new();
+        data.insert(regorus::Value::from("inventory"), inventory);
+        self.engine
+            .add_data(regorus::Value::from(data))
+            .map_err(|e| format!("{e:#}"))
     }
 
     /// Rules that apply to a resource of this kind, in package order.
@@ -461,6 +769,11 @@ fn aggregate(
     members: &[usize],
     n: usize,
 ) -> Option<Aggregate> {
+    let members: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&i| rules.get(i).is_some_and(|r| r.gatekeeper.is_none()))
+        .collect();
     if members.is_empty() {
         return None;
     }
@@ -476,13 +789,22 @@ fn aggregate(
     let mut text = format!("package {package}\n\nimport rego.v1\n\n");
     let mut fields = Vec::new();
     let mut outputs = Vec::new();
-    for &i in members {
+    for &i in &members {
         let Some(r) = rules.get(i) else { continue };
-        for (entry, path) in &r.entries {
-            let name = format!("r{i}_{}", entry.name());
+        let exception = r.exception.iter().map(|p| (Output::Exception, p));
+        let entries = r
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(j, (_, p))| (Output::Entry(j), p));
+        for (what, path) in entries.chain(exception) {
+            let name = match what {
+                Output::Entry(j) => format!("r{i}_{j}"),
+                Output::Exception => format!("r{i}_x"),
+            };
             text.push_str(&format!("default {name} := null\n\n{name} := {path}\n\n"));
             fields.push(format!("\"{name}\": {name}"));
-            outputs.push((i, *entry, regorus::Value::from(name)));
+            outputs.push((i, what, regorus::Value::from(name)));
         }
     }
     text.push_str(&format!("all := {{{}}}\n", fields.join(", ")));

@@ -21,3 +21,22 @@ pointer(path) := concat("", [sprintf("/%v", [escape(p)]) | some p in path])
 escape(p) := replace(replace(p, "~", "~0"), "/", "~1") if is_string(p)
 
 else := p
+
+# A JSON Patch that makes the value at `path` in `doc` equal `value`, first
+# adding `{}` for every missing (or null) parent object, so the patch applies
+# whether or not e.g. `securityContext` exists yet. An `add` on an existing
+# member replaces it (RFC 6902), so the patch is idempotent.
+ensure(doc, path, value) := array.concat(parents, [{"op": "add", "path": pointer(path), "value": value}]) if {
+	n := count(path)
+	missing := [i |
+		some i in numbers.range(0, n - 1)
+		i < n - 1
+		object.get(doc, array.slice(path, 0, i + 1), null) == null
+	]
+	first := min(array.concat(missing, [n]))
+	parents := [{"op": "add", "path": pointer(array.slice(path, 0, i + 1)), "value": {}} |
+		some i in numbers.range(0, n - 1)
+		i < n - 1
+		i >= first
+	]
+}

@@ -19,6 +19,7 @@ pub fn to_value(report: &Report, ctx: &Context<'_>) -> serde_json::Value {
         "findings": report.findings,
         "errors": report.errors,
         "notes": report.notes,
+        "compliance": report.compliance,
     })
 }
 

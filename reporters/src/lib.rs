@@ -21,6 +21,8 @@ pub struct Context<'a> {
     pub exit_code: i32,
     /// Colour the text output.
     pub color: bool,
+    /// Text output lists every control of each compliance summary (not just totals).
+    pub compliance_detail: bool,
 }
 
 /// An output format.

@@ -224,6 +224,7 @@ pub fn to_value(report: &Report, ctx: &Context<'_>) -> Value {
             }],
             "columnKind": "unicodeCodePoints",
             "results": results,
+            "properties": {"compliance": report.compliance},
         }],
     })
 }

@@ -3,6 +3,7 @@
 
 use crate::Context;
 use assay_engine::finding::{Location, Status};
+use assay_engine::framework::{Compliance, ControlStatus};
 use assay_engine::{Report, Severity};
 use std::io::{self, Write};
 
@@ -107,6 +108,9 @@ pub fn render(report: &Report, ctx: &Context<'_>, out: &mut dyn Write) -> io::Re
     if !report.errors.is_empty() {
         writeln!(out)?;
     }
+    for c in &report.compliance {
+        write_compliance(c, ctx.compliance_detail, &p, out)?;
+    }
     let s = report.summary();
     let count = |k: &str| s.by_status.get(k).copied().unwrap_or(0);
     // Failing = not waived, not in the baseline: exactly what by_severity counts.
@@ -143,4 +147,60 @@ pub fn render(report: &Report, ctx: &Context<'_>, out: &mut dyn Write) -> io::Re
         line.push_str(&format!(", {} input errors", report.errors.len()));
     }
     writeln!(out, "{line} · {} resources, {} rules", s.resources, s.rules)
+}
+
+fn write_compliance(
+    c: &Compliance,
+    detail: bool,
+    p: &Paint,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let n = |k: &str| c.counts.get(k).copied().unwrap_or(0);
+    let percent = c
+        .percent
+        .map_or_else(|| "n/a".to_string(), |v| format!("{v:.1}%"));
+    let version = if c.version.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", c.version)
+    };
+    if detail {
+        writeln!(
+            out,
+            "{}",
+            p.wrap("1", &format!("{}{version} — compliance", c.title))
+        )?;
+        for ctl in &c.controls {
+            let (code, label) = match ctl.status {
+                ControlStatus::Passed => ("32", "PASS"),
+                ControlStatus::Failed => ("31", "FAIL"),
+                ControlStatus::NotApplicable => ("2", "N/A "),
+                ControlStatus::Manual => ("33", "MANUAL"),
+            };
+            let extra = match ctl.status {
+                ControlStatus::Failed => format!(" ({} findings)", ctl.failed),
+                _ => String::new(),
+            };
+            writeln!(
+                out,
+                "  {:<7} {:<8} {}{extra}",
+                p.wrap(code, label),
+                ctl.id,
+                ctl.title
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "{}{version}: {percent} compliant — {} passed, {} failed, {} not applicable, {} manual",
+        c.framework,
+        n("passed"),
+        n("failed"),
+        n("not-applicable"),
+        n("manual"),
+    )?;
+    if detail {
+        writeln!(out)?;
+    }
+    Ok(())
 }

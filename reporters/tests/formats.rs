@@ -25,6 +25,7 @@ fn meta(id: &str, severity: Severity) -> RuleMetadata {
         kinds: vec!["Pod".into()],
         frameworks: BTreeMap::from([("pss".to_string(), vec!["baseline".to_string()])]),
         remediation: format!("Fix {id}."),
+        scope: assay_engine::Scope::Resource,
     }
 }
 
@@ -109,6 +110,17 @@ fn sample() -> (Report, Vec<RuleMetadata>) {
         notes: vec![],
         resources: 4,
         rules: 3,
+        compliance: Vec::new(),
+    };
+    let fw = assay_engine::framework::parse_framework(
+        "pss.yaml",
+        "id: pss\ntitle: PSS\nversion: v1.37\ncontrols:\n  - {id: baseline, title: Baseline}\n  - {id: restricted, title: Restricted}\n  - {id: other, title: Other, manual: needs a person}\n",
+    )
+    .unwrap();
+    let compliance = assay_engine::framework::summarize(&fw, &rules, &report.findings, &|_| true);
+    let report = Report {
+        compliance: vec![compliance],
+        ..report
     };
     (report, rules)
 }
@@ -120,6 +132,7 @@ fn output(format: Format) -> String {
         tool_version: "0.0.0-test",
         exit_code: 2,
         color: false,
+        compliance_detail: false,
     };
     let mut out = Vec::new();
     render(format, &report, &ctx, &mut out).unwrap();
@@ -196,6 +209,7 @@ fn baseline_warnings_do_not_reduce_the_failing_count() {
         tool_version: "0.0.0-test",
         exit_code: 2,
         color: false,
+        compliance_detail: false,
     };
     let mut out = Vec::new();
     render(Format::Text, &report, &ctx, &mut out).unwrap();
