@@ -75,11 +75,15 @@ pub fn read_modules(path: &Path) -> Result<Vec<PolicyModule>, Diagnostic> {
         .collect()
 }
 
-/// Gatekeeper ConstraintTemplates and constraints in the YAML files of a
-/// policy path. YAML that is not Gatekeeper's (fixtures, framework data) is
-/// ignored; a malformed file is reported only when it mentions Gatekeeper.
-pub fn read_gatekeeper(path: &Path) -> assay_engine::gatekeeper::Found {
+/// Gatekeeper ConstraintTemplates and constraints, and ValidatingAdmission
+/// Policies and bindings, in the YAML files of a policy path. Other YAML
+/// (fixtures, framework data) is ignored; a malformed file is reported only
+/// when it mentions one of those.
+pub fn read_yaml_policies(
+    path: &Path,
+) -> (assay_engine::gatekeeper::Found, assay_engine::vap::Found) {
     let mut found = assay_engine::gatekeeper::Found::default();
+    let mut vap = assay_engine::vap::Found::default();
     let mut files = Vec::new();
     let is_yaml = |p: &Path| p.extension().is_some_and(|e| e == "yaml" || e == "yml");
     if path.is_dir() {
@@ -99,7 +103,7 @@ pub fn read_gatekeeper(path: &Path) -> assay_engine::gatekeeper::Found {
         let Ok(text) = std::fs::read_to_string(&f) else {
             continue;
         };
-        if !text.contains("gatekeeper.sh") {
+        if !text.contains("gatekeeper.sh") && !text.contains("ValidatingAdmissionPolicy") {
             continue;
         }
         let name = f.to_string_lossy().to_string();
@@ -117,8 +121,9 @@ pub fn read_gatekeeper(path: &Path) -> assay_engine::gatekeeper::Found {
         found.templates.extend(more.templates);
         found.constraints.extend(more.constraints);
         found.diagnostics.extend(more.diagnostics);
+        vap.extend(assay_engine::vap::find(&name, &text, &stream.documents));
     }
-    found
+    (found, vap)
 }
 
 /// Build the policy set; problems come back as diagnostics beside it.
@@ -167,7 +172,8 @@ pub fn load(choice: &PolicyChoice) -> (PolicySet, Vec<Diagnostic>) {
                 Diagnostic::new("policy path does not exist").in_file(path.to_string_lossy()),
             );
         }
-        builder.gatekeeper(read_gatekeeper(path));
+        let (gatekeeper, vap) = read_yaml_policies(path);
+        builder.gatekeeper(gatekeeper).vap(vap);
     }
     let set = builder.build();
     errors.extend(set.diagnostics().iter().cloned());

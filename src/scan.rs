@@ -127,11 +127,10 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
             kinds.extend(scan.resources.iter().map(|r| r.id.kind.clone()));
             kept.extend(scan.resources);
         }
-        if let Err(e) = set.set_inventory(assay_engine::inventory::build(&kept)) {
-            errors.push(Diagnostic::new(format!("cannot build data.inventory: {e}")));
+        match assay_engine::evaluate_snapshot(&mut set, &ctx, &kept, true) {
+            Ok(f) => report.findings = f,
+            Err(e) => errors.push(Diagnostic::new(format!("cannot build data.inventory: {e}"))),
         }
-        set.set_namespaces(&kept);
-        report.findings = assay_engine::evaluate_all(&set, &ctx, &kept);
     } else {
         type PerFile = (
             Vec<assay_engine::Finding>,
@@ -176,7 +175,7 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
     if show_progress && total >= 200 {
         eprint!("\r\x1b[2K");
     }
-    if set.inventory_rules().next().is_some() {
+    if !keep_all && set.inventory_rules().next().is_some() {
         Evaluator::new(&set, &ctx).evaluate_inventory(&kept, &mut report.findings);
     }
     sort_findings(&mut report.findings);

@@ -314,3 +314,67 @@ fn inventory_rules_run_once_and_point_at_the_resource_they_name() {
         ]
     );
 }
+
+#[test]
+fn validating_admission_policies_run_in_cel_with_params_and_namespace_selectors() {
+    let out = assay(&[
+        "scan",
+        "--no-builtin",
+        "--policy",
+        "testdata/authoring/vap/policy.yaml",
+        "--format",
+        "json",
+        "testdata/authoring/vap/resources.yaml",
+    ]);
+    let report = json(&out);
+    assert_eq!(report["errors"], serde_json::json!([]), "{report:#}");
+    let got = verdicts(&report);
+    let rows: Vec<(&str, &str, &str, &str)> = got
+        .iter()
+        .map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), d.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "VAP/replica-limit-prod",
+                "web",
+                "fail",
+                "object.spec.replicas must be no greater than 5 (reason: Invalid)"
+            ),
+            (
+                "VAP/image-registry-warn",
+                "debug",
+                "warn",
+                "images must come from registry.example.com"
+            ),
+        ],
+        "api is within the limit and play is in a namespace the selector leaves out"
+    );
+}
+
+#[test]
+fn a_cel_syntax_error_names_the_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("testdata/authoring/vap/policy.yaml")
+        .unwrap()
+        .replace(
+            "int(params.data.maxReplicas)",
+            "int(params.data.maxReplicas",
+        );
+    let path = dir.path().join("policy.yaml");
+    std::fs::write(&path, text).unwrap();
+    let out = assay(&[
+        "scan",
+        "--no-builtin",
+        "--policy",
+        path.to_str().unwrap(),
+        "testdata/authoring/vap/resources.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(
+        text.contains("policy.yaml:21:7: CEL does not compile in spec.variables[0].expression"),
+        "{text}"
+    );
+}

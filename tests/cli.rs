@@ -43,7 +43,7 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 
 #[test]
 fn demo_scan_finds_pss_baseline_violations_at_exact_lines() {
-    let out = assay(&["scan", "testdata/demo"]);
+    let out = assay(&["scan", "testdata/demo", "--framework", "pss-baseline"]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -51,7 +51,7 @@ fn demo_scan_finds_pss_baseline_violations_at_exact_lines() {
         "{text}"
     );
 
-    let (_, report) = scan_json(&["testdata/demo"]);
+    let (_, report) = scan_json(&["testdata/demo", "--framework", "pss-baseline"]);
     let privileged = findings(&report, "K8S-PSS-003");
     assert_eq!(privileged.len(), 1);
     assert_eq!(
@@ -72,17 +72,36 @@ fn demo_scan_finds_pss_baseline_violations_at_exact_lines() {
 #[test]
 fn fail_on_threshold_sets_the_exit_code() {
     assert_eq!(
-        assay(&["scan", "testdata/demo", "--fail-on", "critical"])
-            .status
-            .code(),
+        assay(&[
+            "scan",
+            "testdata/demo",
+            "--fail-on",
+            "critical",
+            "--framework",
+            "pss-baseline"
+        ])
+        .status
+        .code(),
         Some(1)
     );
-    let clean = assay(&["scan", "testdata/demo/batch.yaml", "--fail-on", "high"]);
+    let clean = assay(&[
+        "scan",
+        "testdata/demo/batch.yaml",
+        "--fail-on",
+        "high",
+        "--framework",
+        "pss-baseline",
+    ]);
     assert_eq!(clean.status.code(), Some(0));
     assert_eq!(
-        assay(&["scan", "testdata/demo/compliant.yaml"])
-            .status
-            .code(),
+        assay(&[
+            "scan",
+            "testdata/demo/compliant.yaml",
+            "--framework",
+            "pss-restricted"
+        ])
+        .status
+        .code(),
         Some(0)
     );
 }
@@ -105,6 +124,8 @@ fn sarif_output_is_valid_and_points_at_lines() {
         "testdata/demo",
         "--format",
         "sarif",
+        "--framework",
+        "pss-baseline",
         "--output",
         path.to_str().unwrap(),
     ]);
@@ -291,6 +312,8 @@ fn baseline_lets_ci_fail_only_on_new_findings() {
     let (out, report) = scan_json(&[
         "testdata/demo/web.yaml",
         "testdata/demo/batch.yaml",
+        "--framework",
+        "pss-baseline",
         "--baseline",
         b,
     ]);
@@ -301,7 +324,7 @@ fn baseline_lets_ci_fail_only_on_new_findings() {
 
 #[test]
 fn policies_list_and_show() {
-    let out = assay(&["policies", "list"]);
+    let out = assay(&["policies", "list", "--framework", "pss-baseline"]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(

@@ -109,7 +109,10 @@ fn rule_fixtures_match_expected_findings() {
         let text = std::fs::read_to_string(dir.join("input.yaml")).unwrap();
         let scan = parse("input.yaml", &text, &FileLimits::default());
         assert!(scan.errors.is_empty(), "{id}: {:?}", scan.errors);
-        let findings = assay_engine::evaluate_sequential(&set, &ctx, &scan.resources);
+        // A fresh set per fixture: each fixture is its own snapshot.
+        let mut set = set.clone();
+        let findings =
+            assay_engine::evaluate_snapshot(&mut set, &ctx, &scan.resources, false).unwrap();
         let got: Vec<String> = findings
             .iter()
             .filter(|f| f.rule == id)

@@ -51,17 +51,21 @@ impl<'p> Evaluator<'p> {
                 .aggregate
                 .as_ref()
                 .is_some_and(|agg| self.eval_aggregate(agg, resource, out));
-            let mut gatekeeper = Vec::new();
+            let mut other = Vec::new();
             for rule in self.set.rules_for(kind, short) {
-                if rule.gatekeeper.is_some() {
-                    gatekeeper.push(rule);
+                if !rule.is_rego() {
+                    other.push(rule);
                 } else if !done {
                     self.eval_rule(rule, resource, out);
                 }
             }
             // Constraints change `input`, so they come last.
-            for rule in gatekeeper {
-                self.eval_constraint(rule, resource, out);
+            for rule in other {
+                if rule.vap.is_some() {
+                    self.eval_vap(rule, resource, out);
+                } else {
+                    self.eval_constraint(rule, resource, out);
+                }
             }
         }
         if let Some(found) = out.get_mut(start..) {
@@ -80,13 +84,48 @@ impl<'p> Evaluator<'p> {
         let namespace = crate::inventory::key(resource)
             .map(|k| k.namespace)
             .unwrap_or_default();
-        let labels = |ns: &str| self.set.namespace_labels.get(ns).cloned();
+        let labels = |ns: &str| self.set.namespaces.get(ns).map(crate::gatekeeper::labels);
         if !c.matcher.matches(body, group, kind, &namespace, &labels) {
             return;
         }
         let input = crate::gatekeeper::review_input(body, &c.parameters, &namespace);
         self.engine.set_input(to_regorus(&input));
         self.eval_rule(rule, resource, out);
+    }
+
+    /// A ValidatingAdmissionPolicy binding, in CEL.
+    fn eval_vap(&mut self, rule: &Rule, resource: &Resource, out: &mut Vec<Finding>) {
+        let Some(b) = &rule.vap else { return };
+        let namespace = crate::inventory::key(resource)
+            .map(|k| k.namespace)
+            .unwrap_or_default();
+        let scope = crate::vap::Scope {
+            namespace_object: self.set.namespaces.get(&namespace),
+            params: &self.set.params,
+        };
+        let status = rule
+            .entries
+            .first()
+            .map_or(Status::Fail, |(e, _)| status_of(*e));
+        match b.evaluate(&resource.body, &namespace, &scope) {
+            crate::vap::Verdict::Pass => {}
+            crate::vap::Verdict::Violations(msgs) => {
+                for m in msgs {
+                    out.push(make(rule, status, resource, m, Vec::new(), None));
+                }
+            }
+            crate::vap::Verdict::Error(e) => {
+                let message = format!("rule failed to evaluate: {e}");
+                out.push(make(
+                    rule,
+                    Status::Error,
+                    resource,
+                    message,
+                    Vec::new(),
+                    None,
+                ));
+            }
+        }
     }
 
     /// One rule, entry by entry, on the current input.
@@ -287,6 +326,32 @@ pub fn evaluate_all(set: &PolicySet, ctx: &EvalContext, resources: &[Resource]) 
         .collect();
     sort_findings(&mut findings);
     findings
+}
+
+/// Evaluate a whole in-memory snapshot: `data.inventory` and namespaces are
+/// set first when rules need them, then every resource (on all cores when
+/// `parallel`), then the inventory-scoped rules. Findings come back sorted.
+pub fn evaluate_snapshot(
+    set: &mut PolicySet,
+    ctx: &EvalContext,
+    resources: &[Resource],
+    parallel: bool,
+) -> Result<Vec<Finding>, String> {
+    if set.needs_inventory() {
+        set.set_inventory(crate::inventory::build(resources))?;
+    }
+    set.set_namespaces(resources);
+    let set = &*set;
+    let mut findings = if parallel {
+        evaluate_all(set, ctx, resources)
+    } else {
+        evaluate_sequential(set, ctx, resources)
+    };
+    if set.inventory_rules().next().is_some() {
+        Evaluator::new(set, ctx).evaluate_inventory(resources, &mut findings);
+        sort_findings(&mut findings);
+    }
+    Ok(findings)
 }
 
 /// Evaluate on the calling thread only (the reference for determinism tests).

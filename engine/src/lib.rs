@@ -19,11 +19,12 @@ pub mod query;
 pub mod resource;
 pub mod severity;
 pub mod testing;
+pub mod vap;
 pub mod waiver;
 pub mod yaml;
 
 pub use diagnostic::Diagnostic;
-pub use eval::{evaluate_all, evaluate_sequential, EvalContext, Evaluator};
+pub use eval::{evaluate_all, evaluate_sequential, evaluate_snapshot, EvalContext, Evaluator};
 pub use finding::{Finding, Location, Outcome, Report, Status};
 pub use metadata::Scope;
 pub use policy::{PolicyModule, PolicySet, PolicySetBuilder, Rule};

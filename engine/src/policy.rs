@@ -90,6 +90,8 @@ pub struct Rule {
     pub reads_inventory: bool,
     /// A Gatekeeper constraint: evaluated with `input.review`/`input.parameters`.
     pub gatekeeper: Option<Box<crate::gatekeeper::Constraint>>,
+    /// A ValidatingAdmissionPolicy binding: evaluated with CEL.
+    pub vap: Option<Box<crate::vap::Binding>>,
     /// File that holds the metadata (or the first module of the package).
     pub file: String,
     /// Line of the METADATA block (1 when there is none).
@@ -122,6 +124,7 @@ pub struct PolicySetBuilder {
     framework: Option<crate::framework::Framework>,
     include_tests: bool,
     gatekeeper: crate::gatekeeper::Found,
+    vap: crate::vap::Found,
 }
 
 impl PolicySetBuilder {
@@ -154,6 +157,12 @@ impl PolicySetBuilder {
         self.gatekeeper.templates.extend(found.templates);
         self.gatekeeper.constraints.extend(found.constraints);
         self.gatekeeper.diagnostics.extend(found.diagnostics);
+        self
+    }
+
+    /// Add ValidatingAdmissionPolicies and their bindings.
+    pub fn vap(&mut self, found: crate::vap::Found) -> &mut Self {
+        self.vap.extend(found);
         self
     }
 
@@ -225,6 +234,7 @@ impl PolicySetBuilder {
             &self.limits,
             &mut diagnostics,
         ));
+        rules.extend(vap_rules(self.vap, &mut diagnostics));
         if let Some(fw) = &self.framework {
             rules.retain(|r| fw.includes(&r.meta));
         }
@@ -347,9 +357,54 @@ fn gatekeeper_rules(
             line: c.line,
             pack: None,
             gatekeeper: Some(Box::new(c)),
+            vap: None,
         });
     }
     rules
+}
+
+/// Every ValidatingAdmissionPolicyBinding as a rule.
+fn vap_rules(found: crate::vap::Found, diagnostics: &mut Vec<Diagnostic>) -> Vec<Rule> {
+    let (bindings, problems) = found.resolve();
+    diagnostics.extend(problems);
+    bindings
+        .into_iter()
+        .map(|b| {
+            let entry = if b.actions.iter().any(|a| a == "Deny") {
+                Entry::Deny
+            } else {
+                Entry::Warn
+            };
+            let p = &b.policy;
+            let reads = p.param_kind.is_some()
+                || p.mentions("namespaceObject")
+                || p.matcher.namespace_selector.is_some()
+                || b.matcher
+                    .as_ref()
+                    .is_some_and(|m| m.namespace_selector.is_some());
+            Rule {
+                meta: RuleMetadata {
+                    id: format!("VAP/{}", b.name),
+                    title: format!("ValidatingAdmissionPolicy {}", p.name),
+                    description: String::new(),
+                    severity: Severity::Medium,
+                    kinds: Vec::new(),
+                    frameworks: BTreeMap::new(),
+                    remediation: String::new(),
+                    scope: Scope::Resource,
+                },
+                package: String::new(),
+                entries: vec![(entry, String::new())],
+                exception: None,
+                reads_inventory: reads,
+                file: b.file.clone(),
+                line: b.line,
+                pack: None,
+                gatekeeper: None,
+                vap: Some(Box::new(b)),
+            }
+        })
+        .collect()
 }
 
 /// A module that parsed, with its package (`data.`-prefixed) and dialect.
@@ -516,6 +571,7 @@ fn collect_rules(
             exception,
             reads_inventory,
             gatekeeper: None,
+            vap: None,
             file: module.path.clone(),
             line,
             pack: module.pack.clone(),
@@ -548,8 +604,10 @@ fn collect_rules(
 pub struct PolicySet {
     pub(crate) engine: regorus::Engine,
     rules: Vec<Rule>,
-    /// Namespace → labels, for Gatekeeper `namespaceSelector`s.
-    pub(crate) namespace_labels: HashMap<String, BTreeMap<String, String>>,
+    /// Namespace → its object, for `namespaceSelector`s and `namespaceObject`.
+    pub(crate) namespaces: HashMap<String, serde_json::Value>,
+    /// Objects of the kinds ValidatingAdmissionPolicies take as params.
+    pub(crate) params: Vec<serde_json::Value>,
     /// Short kind → the rules that declare it, plus the any-kind rules.
     groups: HashMap<String, KindGroup>,
     /// Kinds no rule names: only the any-kind rules.
@@ -604,6 +662,11 @@ impl std::fmt::Debug for PolicySet {
 }
 
 impl Rule {
+    /// An Assay/conftest Rego rule (not a Gatekeeper constraint or a VAP binding).
+    pub fn is_rego(&self) -> bool {
+        self.gatekeeper.is_none() && self.vap.is_none()
+    }
+
     /// Whether the rule applies to a resource of this kind. A kind entry with
     /// a `/` (`apps/v1/Deployment`) must match the full kind exactly.
     pub fn applies_to(&self, kind: &str, short_kind: &str) -> bool {
@@ -656,7 +719,8 @@ impl PolicySet {
         let other = group(any_kind);
         Self {
             engine,
-            namespace_labels: HashMap::new(),
+            namespaces: HashMap::new(),
+            params: Vec::new(),
             rules,
             groups,
             other,
@@ -724,14 +788,28 @@ impl PolicySet {
         Some(kinds)
     }
 
-    /// Record the labels of every scanned Namespace (for `namespaceSelector`).
+    /// Record every scanned Namespace (for `namespaceSelector` and
+    /// `namespaceObject`) and the objects policies take as params.
     pub fn set_namespaces(&mut self, resources: &[crate::Resource]) {
+        let param_kinds: Vec<(String, String)> = self
+            .rules
+            .iter()
+            .filter_map(|r| r.vap.as_ref()?.policy.param_kind.clone())
+            .collect();
         for r in resources {
-            if r.id.short_kind() == "Namespace" {
+            let kind = r.body.get("kind").and_then(|k| k.as_str()).unwrap_or("");
+            let api = r
+                .body
+                .get("apiVersion")
+                .and_then(|k| k.as_str())
+                .unwrap_or("");
+            if kind == "Namespace" {
                 if let Some(name) = r.body.pointer("/metadata/name").and_then(|n| n.as_str()) {
-                    self.namespace_labels
-                        .insert(name.to_string(), crate::gatekeeper::labels(&r.body));
+                    self.namespaces.insert(name.to_string(), r.body.clone());
                 }
+            }
+            if param_kinds.iter().any(|(a, k)| a == api && k == kind) {
+                self.params.push(r.body.clone());
             }
         }
     }
@@ -772,7 +850,7 @@ fn aggregate(
     let members: Vec<usize> = members
         .iter()
         .copied()
-        .filter(|&i| rules.get(i).is_some_and(|r| r.gatekeeper.is_none()))
+        .filter(|&i| rules.get(i).is_some_and(Rule::is_rego))
         .collect();
     if members.is_empty() {
         return None;

@@ -11,6 +11,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     pss: [baseline]
+#     cis-kubernetes: ["5.2.10"]
 #   remediation: Remove securityContext.windowsOptions.hostProcess or set it to false.
 package assay.kubernetes.pss.host_process
 

@@ -10,6 +10,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     pss: [baseline]
+#     cis-kubernetes: ["5.2.3", "5.2.4", "5.2.5"]
 #   remediation: Remove hostNetwork, hostPID and hostIPC from the pod spec or set them to false.
 package assay.kubernetes.pss.host_namespaces
 

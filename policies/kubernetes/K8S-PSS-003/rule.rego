@@ -10,6 +10,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     pss: [baseline]
+#     cis-kubernetes: ["5.2.2"]
 #   remediation: Remove securityContext.privileged or set it to false.
 package assay.kubernetes.pss.privileged
 

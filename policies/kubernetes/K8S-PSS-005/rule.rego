@@ -9,6 +9,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     pss: [baseline]
+#     cis-kubernetes: ["5.2.11"]
 #   remediation: Replace the hostPath volume with a persistentVolumeClaim, configMap, secret, emptyDir or CSI volume.
 package assay.kubernetes.pss.host_path
 

@@ -9,6 +9,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     pss: [baseline]
+#     cis-kubernetes: ["5.2.12"]
 #   remediation: Remove hostPort from the container's ports and expose the workload through a Service.
 package assay.kubernetes.pss.host_ports
 

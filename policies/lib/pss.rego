@@ -1,0 +1,29 @@
+# METADATA
+# title: Pod Security Standards helpers
+# description: >-
+#   Conditions that pod-security-admission's restricted checks share: the
+#   Windows exemption (spec.os.name: windows, Kubernetes 1.25+), the user
+#   namespace relaxation (spec.hostUsers: false, Kubernetes 1.35+), and the
+#   nearest existing node on the way to a missing field, for finding paths.
+package assay.lib.pss
+
+import rego.v1
+
+import data.assay.lib.kubernetes as k8s
+
+# The pod declares it runs on Windows; pod-security-admission exempts such pods
+# from the Linux-only restricted checks (allowPrivilegeEscalation, seccomp,
+# capabilities), because API validation forbids those fields on them.
+windows if k8s.pod_spec.spec.os.name == "windows"
+
+# The pod runs in its own user namespace (hostUsers explicitly false).
+user_namespace if k8s.pod_spec.spec.hostUsers == false
+
+# The longest prefix of `path` that exists (non-null) in the input document:
+# the field itself when set, else its nearest existing parent.
+nearest(path) := array.slice(path, 0, n) if {
+	n := max([i |
+		some i in numbers.range(0, count(path))
+		object.get(input, array.slice(path, 0, i), null) != null
+	])
+}
