@@ -104,13 +104,32 @@ fn rule_fixtures_match_expected_findings() {
     };
     let bless = std::env::var_os("ASSAY_BLESS").is_some();
     let mut mismatches = Vec::new();
+    let mut pack_sets: std::collections::HashMap<String, assay_engine::PolicySet> =
+        std::collections::HashMap::new();
     for dir in rule_dirs() {
         let id = dir.file_name().unwrap().to_string_lossy().to_string();
         let text = std::fs::read_to_string(dir.join("input.yaml")).unwrap();
         let scan = parse("input.yaml", &text, &FileLimits::default());
         assert!(scan.errors.is_empty(), "{id}: {:?}", scan.errors);
-        // A fresh set per fixture: each fixture is its own snapshot.
-        let mut set = set.clone();
+        // The rule's own pack alone (so an inventory rule that reads a kind
+        // it does not declare fails here), fresh per fixture: each fixture
+        // is its own snapshot.
+        let pack = dir
+            .parent()
+            .and_then(|p| p.file_name())
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let mut set = pack_sets
+            .entry(pack.clone())
+            .or_insert_with(|| {
+                let mut b = PolicySetBuilder::new();
+                for m in assay::builtin::modules(&[pack]) {
+                    b.add(m);
+                }
+                b.build()
+            })
+            .clone();
         let findings =
             assay_engine::evaluate_snapshot(&mut set, &ctx, &scan.resources, false).unwrap();
         let got: Vec<String> = findings

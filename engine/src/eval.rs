@@ -337,8 +337,19 @@ pub fn evaluate_snapshot(
     resources: &[Resource],
     parallel: bool,
 ) -> Result<Vec<Finding>, String> {
+    // The inventory holds the kinds inventory rules declare, as in a scan.
+    let kinds = set.inventory_kinds();
+    let kept: Vec<Resource> = match &kinds {
+        Some(k) => resources
+            .iter()
+            .filter(|r| k.contains(r.id.short_kind()))
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
+    let inventory: &[Resource] = if kinds.is_some() { &kept } else { resources };
     if set.needs_inventory() {
-        set.set_inventory(crate::inventory::build(resources))?;
+        set.set_inventory(crate::inventory::build(inventory))?;
     }
     set.set_namespaces(resources);
     let set = &*set;
@@ -348,7 +359,7 @@ pub fn evaluate_snapshot(
         evaluate_sequential(set, ctx, resources)
     };
     if set.inventory_rules().next().is_some() {
-        Evaluator::new(set, ctx).evaluate_inventory(resources, &mut findings);
+        Evaluator::new(set, ctx).evaluate_inventory(inventory, &mut findings);
         sort_findings(&mut findings);
     }
     Ok(findings)

@@ -122,7 +122,7 @@ pub fn index(resources: &[Resource]) -> HashMap<Key, usize> {
 }
 
 /// Build `data.inventory` from Kubernetes resources.
-pub fn build(resources: &[Resource]) -> regorus::Value {
+pub fn build<'r>(resources: impl IntoIterator<Item = &'r Resource>) -> regorus::Value {
     type Tree = BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>>;
     let mut namespaced: BTreeMap<String, Tree> = BTreeMap::new();
     let mut cluster: Tree = BTreeMap::new();

@@ -13,7 +13,7 @@
 #   id: K8S-CIS-006
 #   severity: low
 #   scope: inventory
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   kinds: [ServiceAccount, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     cis-kubernetes: ["5.1.6"]
 #   remediation: >-

@@ -13,7 +13,7 @@
 #   id: K8S-CIS-016
 #   severity: medium
 #   scope: inventory
-#   kinds: [Namespace, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   kinds: [Namespace, NetworkPolicy, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     cis-kubernetes: ["5.3.2"]
 #   remediation: >-

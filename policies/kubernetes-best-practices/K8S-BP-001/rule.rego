@@ -1,0 +1,31 @@
+# METADATA
+# title: Containers should request CPU
+# description: >-
+#   The scheduler places pods by their requests; a container without a CPU
+#   request can land on a saturated node and is the first to be starved.
+#   Checks every container and init container for resources.requests.cpu (a
+#   CPU limit alone counts, since Kubernetes then defaults the request to
+#   it). Pod-level spec.resources covers all containers.
+# custom:
+#   id: K8S-BP-001
+#   severity: medium
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   frameworks:
+#     best-practices: [resources]
+#   remediation: Set resources.requests.cpu on the container to the CPU it needs under normal load, e.g. `100m`.
+package assay.kubernetes.bestpractice.cpu_requests
+
+import rego.v1
+
+import data.assay.lib.bestpractice as bp
+import data.assay.lib.kubernetes as k8s
+import data.assay.lib.result
+
+deny contains result.finding(msg, bp.resources_path(c, "requests")) if {
+	not bp.pod_sets("requests", "cpu")
+	not bp.pod_sets("limits", "cpu")
+	some c in bp.workload_containers
+	not bp.container_sets(c, "requests", "cpu")
+	not bp.container_sets(c, "limits", "cpu")
+	msg := sprintf("%s must set resources.requests.cpu", [k8s.container_label(c)])
+}

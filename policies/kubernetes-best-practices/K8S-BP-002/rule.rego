@@ -1,0 +1,31 @@
+# METADATA
+# title: Containers should request memory
+# description: >-
+#   Without a memory request the scheduler can overcommit a node, and the
+#   container is among the first evicted under memory pressure. Checks every
+#   container and init container for resources.requests.memory (a memory
+#   limit alone counts, since Kubernetes then defaults the request to it).
+#   Pod-level spec.resources covers all containers.
+# custom:
+#   id: K8S-BP-002
+#   severity: medium
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   frameworks:
+#     best-practices: [resources]
+#   remediation: Set resources.requests.memory on the container to its normal working set, e.g. `128Mi`.
+package assay.kubernetes.bestpractice.memory_requests
+
+import rego.v1
+
+import data.assay.lib.bestpractice as bp
+import data.assay.lib.kubernetes as k8s
+import data.assay.lib.result
+
+deny contains result.finding(msg, bp.resources_path(c, "requests")) if {
+	not bp.pod_sets("requests", "memory")
+	not bp.pod_sets("limits", "memory")
+	some c in bp.workload_containers
+	not bp.container_sets(c, "requests", "memory")
+	not bp.container_sets(c, "limits", "memory")
+	msg := sprintf("%s must set resources.requests.memory", [k8s.container_label(c)])
+}

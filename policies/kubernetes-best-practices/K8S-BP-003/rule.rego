@@ -1,0 +1,31 @@
+# METADATA
+# title: Containers should have a memory limit
+# description: >-
+#   Memory is not compressible: a container without a memory limit can grow
+#   until the node runs out, and the kernel OOM killer then picks victims
+#   among its neighbours. Checks every container and init container for
+#   resources.limits.memory; a pod-level spec.resources.limits.memory also
+#   bounds the pod.
+# custom:
+#   id: K8S-BP-003
+#   severity: medium
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   frameworks:
+#     best-practices: [resources]
+#   remediation: >-
+#     Set resources.limits.memory on the container, usually equal to or a little
+#     above resources.requests.memory, e.g. `256Mi`.
+package assay.kubernetes.bestpractice.memory_limits
+
+import rego.v1
+
+import data.assay.lib.bestpractice as bp
+import data.assay.lib.kubernetes as k8s
+import data.assay.lib.result
+
+deny contains result.finding(msg, bp.resources_path(c, "limits")) if {
+	not bp.pod_sets("limits", "memory")
+	some c in bp.workload_containers
+	not bp.container_sets(c, "limits", "memory")
+	msg := sprintf("%s must set resources.limits.memory", [k8s.container_label(c)])
+}

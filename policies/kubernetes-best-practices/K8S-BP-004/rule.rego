@@ -1,0 +1,33 @@
+# METADATA
+# title: Containers should consider a CPU limit
+# description: >-
+#   Advisory. A CPU limit caps how much a container can burst, which keeps a
+#   noisy neighbour from starving others in shared clusters, but it also
+#   causes CFS throttling and latency even on an idle node, so many teams
+#   set only a CPU request on latency-sensitive services. Warns when a
+#   container or init container has no resources.limits.cpu and the pod has
+#   no pod-level CPU limit.
+# custom:
+#   id: K8S-BP-004
+#   severity: low
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   frameworks:
+#     best-practices: [resources]
+#   remediation: >-
+#     Set resources.limits.cpu where bursting must be bounded (batch jobs,
+#     multi-tenant namespaces); for latency-sensitive services a CPU request
+#     without a limit is a deliberate choice, so waive the warning there.
+package assay.kubernetes.bestpractice.cpu_limits
+
+import rego.v1
+
+import data.assay.lib.bestpractice as bp
+import data.assay.lib.kubernetes as k8s
+import data.assay.lib.result
+
+warn contains result.finding(msg, bp.resources_path(c, "limits")) if {
+	not bp.pod_sets("limits", "cpu")
+	some c in bp.workload_containers
+	not bp.container_sets(c, "limits", "cpu")
+	msg := sprintf("%s has no resources.limits.cpu", [k8s.container_label(c)])
+}

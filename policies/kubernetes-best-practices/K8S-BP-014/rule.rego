@@ -1,0 +1,32 @@
+# METADATA
+# title: Autoscaled workloads should not set spec.replicas
+# description: >-
+#   When a HorizontalPodAutoscaler scales a Deployment or StatefulSet, a
+#   spec.replicas in the manifest resets the replica count on every apply,
+#   undoing the autoscaler's decision (scaling a loaded service down) until
+#   it reacts again. Kubernetes recommends removing spec.replicas from such
+#   manifests. Fails for each Deployment or StatefulSet that sets
+#   spec.replicas and that a HorizontalPodAutoscaler in the same namespace
+#   targets through spec.scaleTargetRef.
+# custom:
+#   id: K8S-BP-014
+#   severity: low
+#   scope: inventory
+#   kinds: [Deployment, StatefulSet, HorizontalPodAutoscaler]
+#   frameworks:
+#     best-practices: [reliability]
+#   remediation: Remove spec.replicas from the manifest and let the HorizontalPodAutoscaler own the replica count.
+package assay.kubernetes.bestpractice.hpa_replicas
+
+import rego.v1
+
+import data.assay.lib.bestpractice as bp
+
+deny contains bp.finding_with_fix(o, msg, ["spec", "replicas"], [{"op": "remove", "path": "/spec/replicas"}]) if {
+	some o in bp.objects
+	o.kind in {"Deployment", "StatefulSet"}
+	o.object.spec.replicas != null
+	hpas := sort([h.name | some h in bp.hpas_for(o)])
+	count(hpas) > 0
+	msg := sprintf("%s %q sets spec.replicas although HorizontalPodAutoscaler %q scales it", [o.kind, o.name, hpas[0]])
+}

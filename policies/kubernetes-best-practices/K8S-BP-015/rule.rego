@@ -1,0 +1,42 @@
+# METADATA
+# title: HorizontalPodAutoscalers should target an existing workload
+# description: >-
+#   An autoscaler whose scaleTargetRef names no workload does nothing, and the
+#   workload it was meant for is left at a fixed size; the usual cause is a
+#   renamed Deployment or a wrong kind. Fails for each HorizontalPodAutoscaler
+#   whose target (a Deployment, StatefulSet, ReplicaSet or
+#   ReplicationController) is not among the scanned objects of its namespace.
+#   Namespaces holding custom resources are skipped, since an operator may
+#   create the target.
+# custom:
+#   id: K8S-BP-015
+#   severity: medium
+#   scope: inventory
+#   kinds: [HorizontalPodAutoscaler, "*"]
+#   frameworks:
+#     best-practices: [reliability]
+#   remediation: >-
+#     Point spec.scaleTargetRef (apiVersion, kind, name) at the workload to
+#     scale, in the autoscaler's namespace, or delete the stale autoscaler.
+package assay.kubernetes.bestpractice.hpa_target
+
+import rego.v1
+
+import data.assay.lib.bestpractice as bp
+
+scalable_kinds := {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"}
+
+deny contains bp.finding(h, msg, ["spec", "scaleTargetRef", "name"]) if {
+	some h in bp.objects_of_kind("HorizontalPodAutoscaler")
+	target := h.object.spec.scaleTargetRef
+	target.kind in scalable_kinds
+	not bp.operator_managed(h.namespace)
+	not exists(h.namespace, target.kind, target.name)
+	msg := sprintf("HorizontalPodAutoscaler targets %s %q, which is not among the scanned objects of namespace %q", [target.kind, target.name, h.namespace])
+}
+
+exists(ns, kind, name) if {
+	some o in bp.objects_of_kind(kind)
+	o.namespace == ns
+	o.name == name
+}

@@ -1,0 +1,38 @@
+# METADATA
+# title: Deployments behind a Service should roll out without downtime
+# description: >-
+#   Advisory. The Recreate strategy stops every old pod before starting new
+#   ones, so the Service has no endpoints for the whole rollout. Warns for
+#   each Deployment with spec.strategy.type Recreate whose pods a Service in
+#   the same namespace selects. Recreate is right when two versions must not
+#   run at once (e.g. pods sharing a ReadWriteOnce volume); waive it there.
+# custom:
+#   id: K8S-BP-017
+#   severity: low
+#   scope: inventory
+#   kinds: [Deployment, Service]
+#   frameworks:
+#     best-practices: [reliability]
+#   remediation: >-
+#     Use `strategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 0,
+#     maxSurge: 1}}` together with a readiness probe, unless old and new pods
+#     must never overlap.
+package assay.kubernetes.bestpractice.recreate_strategy
+
+import rego.v1
+
+import data.assay.lib.bestpractice as bp
+
+warn contains bp.finding(o, msg, ["spec", "strategy", "type"]) if {
+	some o in bp.objects_of_kind("Deployment")
+	o.object.spec.strategy.type == "Recreate"
+	labels := bp.pod_labels(o)
+	services := sort([s.name |
+		some s in bp.objects_of_kind("Service")
+		s.namespace == o.namespace
+		object.get(s.object, ["spec", "type"], "ClusterIP") != "ExternalName"
+		bp.map_selector_matches(object.get(s.object, ["spec", "selector"], null), labels)
+	])
+	count(services) > 0
+	msg := sprintf("Deployment %q uses the Recreate strategy, so Service %q has no endpoints during each rollout", [o.name, services[0]])
+}

@@ -1,0 +1,103 @@
+package assay.lib.bestpractice
+
+import rego.v1
+
+test_image_ref_splits_tag_and_digest if {
+	image_ref("nginx") == {"tag": "", "digest": ""}
+	image_ref("nginx:1.25") == {"tag": "1.25", "digest": ""}
+	image_ref("registry:5000/team/app") == {"tag": "", "digest": ""}
+	image_ref("registry:5000/team/app:v2") == {"tag": "v2", "digest": ""}
+	image_ref("app@sha256:abc") == {"tag": "", "digest": "sha256:abc"}
+	image_ref("app:1.0@sha256:abc") == {"tag": "1.0", "digest": "sha256:abc"}
+}
+
+test_mutable_image if {
+	mutable_image("nginx")
+	mutable_image("nginx:latest")
+	mutable_image("registry:5000/nginx")
+	not mutable_image("nginx:1.25")
+	not mutable_image("nginx@sha256:abc")
+	not mutable_image("nginx:latest@sha256:abc")
+}
+
+test_selector_matches if {
+	labels := {"app": "web", "tier": "front"}
+	selector_matches({}, labels)
+	selector_matches({"matchLabels": {"app": "web"}}, labels)
+	not selector_matches({"matchLabels": {"app": "api"}}, labels)
+	selector_matches({"matchExpressions": [{"key": "tier", "operator": "In", "values": ["front", "back"]}]}, labels)
+	not selector_matches({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["front"]}]}, labels)
+	selector_matches({"matchExpressions": [{"key": "zone", "operator": "NotIn", "values": ["a"]}]}, labels)
+	selector_matches({"matchExpressions": [{"key": "app", "operator": "Exists"}]}, labels)
+	not selector_matches({"matchExpressions": [{"key": "app", "operator": "DoesNotExist"}]}, labels)
+	selector_matches({"matchExpressions": [{"key": "zone", "operator": "DoesNotExist"}]}, labels)
+	not selector_matches(null, labels)
+}
+
+test_map_selector_matches if {
+	map_selector_matches({"app": "web"}, {"app": "web", "x": "y"})
+	not map_selector_matches({"app": "web", "x": "z"}, {"app": "web", "x": "y"})
+	not map_selector_matches({}, {"app": "web"})
+	not map_selector_matches(null, {"app": "web"})
+}
+
+test_pdb_empty_selector_depends_on_version if {
+	pdb_selects({"apiVersion": "policy/v1", "spec": {"selector": {}}}, {"app": "web"})
+	not pdb_selects({"apiVersion": "policy/v1beta1", "spec": {"selector": {}}}, {"app": "web"})
+	not pdb_selects({"apiVersion": "policy/v1", "spec": {}}, {"app": "web"})
+	pdb_selects({"apiVersion": "policy/v1beta1", "spec": {"selector": {"matchLabels": {"app": "web"}}}}, {"app": "web"})
+}
+
+test_long_running if {
+	long_running with input as {"kind": "Deployment", "spec": {}}
+	long_running with input as {"kind": "Pod", "spec": {}}
+	long_running with input as {"kind": "Pod", "spec": {"restartPolicy": "Always"}}
+	not long_running with input as {"kind": "Pod", "spec": {"restartPolicy": "Never"}}
+	not long_running with input as {"kind": "Job", "spec": {}}
+	not long_running with input as {"kind": "CronJob", "spec": {}}
+}
+
+test_container_sets if {
+	pod := {"kind": "Pod", "spec": {
+		"initContainers": [{"name": "i"}],
+		"containers": [{"name": "a"}],
+		"ephemeralContainers": [{"name": "e"}],
+	}}
+	{c.name | some c in workload_containers} == {"i", "a"} with input as pod
+	{c.name | some c in app_containers} == {"a"} with input as pod
+}
+
+inventory := {"namespace": {
+	"shop": {
+		"apps/v1": {"Deployment": {"web": {"kind": "Deployment", "spec": {"template": {"metadata": {"labels": {"app": "web"}}}}}}},
+		"batch/v1": {"CronJob": {"report": {"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"metadata": {"labels": {"app": "report"}}}}}}}}},
+		"v1": {"Pod": {"debug": {"kind": "Pod", "metadata": {"labels": {"app": "debug"}}}}},
+		"autoscaling/v2": {"HorizontalPodAutoscaler": {"web": {"spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"}}}}},
+		"monitoring.coreos.com/v1": {"ServiceMonitor": {"web": {}}},
+		"cert-manager.io/v1": {"Certificate": {"web": {}}},
+		"gateway.networking.k8s.io/v1": {"HTTPRoute": {"web": {}}},
+		"inference.networking.x-k8s.io/v1alpha2": {"InferencePool": {"web": {}}},
+	},
+	"db": {"postgresql.cnpg.io/v1": {"Cluster": {"pg": {}}}},
+	"monitoring": {"monitoring.coreos.com/v1": {"Prometheus": {"k8s": {}}}},
+}}
+
+test_inventory_views if {
+	{s.labels.app | some s in pod_sources} == {"web", "report", "debug"} with data.inventory as inventory
+	some o in objects_of_kind("Deployment") with data.inventory as inventory
+	count(hpas_for(o)) == 1 with data.inventory as inventory
+	ref(o) == {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "shop", "name": "web"}
+	finding(o, "m", ["spec"]) == {"msg": "m", "path": ["spec"], "resource": ref(o)}
+}
+
+test_operator_managed_namespaces if {
+	operator_managed("db") with data.inventory as inventory
+	operator_managed("monitoring") with data.inventory as inventory
+	not operator_managed("shop") with data.inventory as inventory
+}
+
+test_probe_target_prefers_the_container_with_ports if {
+	pod := {"kind": "Pod", "spec": {"containers": [{"name": "log", "ports": null}, {"name": "app", "ports": [{"containerPort": 80}]}]}}
+	probe_target.name == "app" with input as pod
+	probe_target.name == "log" with input as {"kind": "Pod", "spec": {"containers": [{"name": "log"}, {"name": "app"}]}}
+}
