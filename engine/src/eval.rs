@@ -26,6 +26,11 @@ pub struct Evaluator<'p> {
     set: &'p PolicySet,
     ctx: &'p EvalContext,
     engine: regorus::Engine,
+    /// One virtual machine per compiled aggregate, made on first use.
+    /// `None` for a program the VM cannot run here (its data did not load).
+    vms: std::collections::HashMap<String, Option<regorus::rvm::vm::RegoVM>>,
+    /// The current resource as a regorus value.
+    input: regorus::Value,
 }
 
 impl<'p> Evaluator<'p> {
@@ -35,6 +40,8 @@ impl<'p> Evaluator<'p> {
             set,
             ctx,
             engine: set.engine.clone(),
+            vms: std::collections::HashMap::new(),
+            input: regorus::Value::Null,
         }
     }
 
@@ -44,7 +51,8 @@ impl<'p> Evaluator<'p> {
         let (kind, short) = (resource.id.kind.as_str(), resource.id.short_kind());
         let group = self.set.group(short);
         if !group.members.is_empty() {
-            self.engine.set_input(to_regorus(&resource.body));
+            self.input = to_regorus(&resource.body);
+            self.engine.set_input(self.input.clone());
             // On any aggregate error, evaluate rule by rule so the error is
             // attributed to the rule that raised it.
             let done = group
@@ -156,7 +164,11 @@ impl<'p> Evaluator<'p> {
         resource: &Resource,
         out: &mut Vec<Finding>,
     ) -> bool {
-        let Ok(regorus::Value::Object(all)) = self.engine.eval_rule(agg.rule.clone()) else {
+        let result = match &agg.program {
+            Some(program) => self.run_vm(&agg.rule, program),
+            None => self.engine.eval_rule(agg.rule.clone()).ok(),
+        };
+        let Some(regorus::Value::Object(all)) = result else {
             return false;
         };
         let mut outputs = agg.outputs.iter().peekable();
@@ -176,6 +188,31 @@ impl<'p> Evaluator<'p> {
             }
         }
         true
+    }
+
+    /// Run a compiled aggregate on the current input in this worker's VM.
+    fn run_vm(
+        &mut self,
+        rule: &str,
+        program: &std::sync::Arc<regorus::rvm::program::Program>,
+    ) -> Option<regorus::Value> {
+        let set = self.set;
+        let vm = self.vms.entry(rule.to_string()).or_insert_with(|| {
+            let mut vm = regorus::rvm::vm::RegoVM::new();
+            vm.load_program(program.clone());
+            vm.set_max_instructions(usize::MAX);
+            vm.set_execution_timer_config(Some(regorus::utils::limits::ExecutionTimerConfig {
+                limit: set.limits.timeout,
+                check_interval: std::num::NonZeroU32::MIN.saturating_add(63),
+            }));
+            match &set.data {
+                Some(data) => vm.set_data(data.clone()).ok().map(|()| vm),
+                None => Some(vm),
+            }
+        });
+        let vm = vm.as_mut()?;
+        vm.set_input(self.input.clone());
+        vm.execute().ok()
     }
 
     /// Evaluate the inventory-scoped rules once over `resources`, which

@@ -7,6 +7,7 @@
 //! diagnostics), never panics.
 
 pub mod baseline;
+pub mod builtins;
 pub mod diagnostic;
 pub mod eval;
 pub mod finding;

@@ -159,10 +159,10 @@ fn write_compliance(
     let percent = c
         .percent
         .map_or_else(|| "n/a".to_string(), |v| format!("{v:.1}%"));
-    let version = if c.version.is_empty() {
-        String::new()
-    } else {
-        format!(" {}", c.version)
+    let version = match c.version.as_str() {
+        "" => String::new(),
+        v if v.starts_with(|ch: char| ch.is_ascii_digit()) => format!(" v{v}"),
+        v => format!(" {v}"),
     };
     if detail {
         writeln!(
