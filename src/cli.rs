@@ -26,6 +26,115 @@ pub enum Command {
     Check(CheckArgs),
     /// Evaluate a Rego query against an input document, as `opa eval` does.
     Eval(EvalArgs),
+    /// Serve the Kubernetes validating admission webhook over HTTPS.
+    Serve(Box<ServeArgs>),
+    /// Certificates for the webhook.
+    #[command(subcommand)]
+    Certs(CertsCommand),
+}
+
+/// Failure policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailurePolicyArg {
+    /// Deny when a request cannot be evaluated in time.
+    Fail,
+    /// Allow when a request cannot be evaluated in time.
+    Ignore,
+}
+
+/// Arguments of `assay serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "0.0.0.0:8443")]
+    pub addr: String,
+    /// PEM certificate (chain) to serve.
+    #[arg(long, value_name = "FILE", required_unless_present = "print_manifests")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of the certificate.
+    #[arg(long, value_name = "FILE", required_unless_present = "print_manifests")]
+    pub tls_key: Option<PathBuf>,
+    /// Require client certificates signed by this PEM CA (mutual TLS).
+    #[arg(long, value_name = "FILE")]
+    pub client_ca: Option<PathBuf>,
+    /// Extra policy directory or file (repeatable), as for `scan`; watched for changes.
+    #[arg(long = "policy", short = 'p', value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
+    /// Do not load the built-in packs.
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// Load only this built-in pack (repeatable).
+    #[arg(long = "pack", value_name = "NAME")]
+    pub packs: Vec<String>,
+    /// Only the rules of this framework.
+    #[arg(long, value_name = "NAME")]
+    pub framework: Option<String>,
+    /// Never evaluate requests in this namespace (repeatable).
+    #[arg(long = "exempt-namespace", value_name = "NS", default_values_t = vec!["kube-system".to_string()])]
+    pub exempt_namespaces: Vec<String>,
+    /// Never evaluate requests by this user (repeatable).
+    #[arg(long = "exempt-user", value_name = "USER")]
+    pub exempt_users: Vec<String>,
+    /// Never evaluate requests by members of this group (repeatable).
+    #[arg(long = "exempt-group", value_name = "GROUP")]
+    pub exempt_groups: Vec<String>,
+    /// Failing findings at or above this severity deny; below it they are warnings.
+    #[arg(long, value_enum, default_value = "high")]
+    pub deny_on: SeverityArg,
+    /// What to answer when a request cannot be evaluated in time.
+    #[arg(long, value_enum, default_value = "fail")]
+    pub failure_policy: FailurePolicyArg,
+    /// Per-request deadline in milliseconds (keep it well under the webhook's timeoutSeconds).
+    #[arg(long, default_value_t = 2000)]
+    pub deadline_ms: u64,
+    /// Largest request body accepted (larger: HTTP 400).
+    #[arg(long, default_value_t = 3 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Seconds between checks of the policy paths for changes (0: only SIGHUP).
+    #[arg(long, default_value_t = 2)]
+    pub watch_seconds: u64,
+    /// Print the Kubernetes manifests to deploy the webhook, and exit.
+    #[arg(long)]
+    pub print_manifests: bool,
+    /// Namespace for --print-manifests.
+    #[arg(long, default_value = "assay-system")]
+    pub namespace: String,
+    /// Image for --print-manifests.
+    #[arg(long, default_value = concat!("ghcr.io/assay-dev/assay:", env!("CARGO_PKG_VERSION")))]
+    pub image: String,
+    /// CA certificate (PEM) to embed as caBundle for --print-manifests; without it, cert-manager injects one.
+    #[arg(long, value_name = "FILE")]
+    pub ca_bundle: Option<PathBuf>,
+}
+
+/// `assay certs …`
+#[derive(Debug, Subcommand)]
+pub enum CertsCommand {
+    /// A self-signed CA and a serving certificate for the webhook Service.
+    Generate(CertsArgs),
+}
+
+/// Arguments of `assay certs generate`.
+#[derive(Debug, Clone, Args)]
+pub struct CertsArgs {
+    /// Service name.
+    #[arg(long, default_value = "assay-webhook")]
+    pub service: String,
+    /// Service namespace.
+    #[arg(long, default_value = "assay-system")]
+    pub namespace: String,
+    /// Extra DNS name or IP address for the serving certificate (repeatable).
+    #[arg(long = "san", value_name = "NAME")]
+    pub sans: Vec<String>,
+    /// Also issue a client certificate with this common name (for --client-ca).
+    #[arg(long, value_name = "CN")]
+    pub client: Option<String>,
+    /// Validity in days.
+    #[arg(long, default_value_t = 365)]
+    pub days: u32,
+    /// Output directory.
+    #[arg(long, short, default_value = "certs")]
+    pub out: PathBuf,
 }
 
 /// Arguments of `assay check`.

@@ -7,6 +7,7 @@ pub mod builtin;
 pub mod cli;
 pub mod policies;
 pub mod scan;
+pub mod webhook;
 
 /// Exit code: nothing at or above `--fail-on`.
 pub const EXIT_CLEAN: i32 = 0;

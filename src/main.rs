@@ -19,6 +19,10 @@ fn main() {
             .unwrap_or(assay::EXIT_FAILED),
         Command::Eval(args) => assay::authoring::eval(args, &mut std::io::stdout().lock())
             .unwrap_or(assay::EXIT_FAILED),
+        Command::Serve(args) => assay::webhook::server::serve_command(args),
+        Command::Certs(assay::cli::CertsCommand::Generate(args)) => {
+            assay::webhook::certs::command(args)
+        }
     };
     std::process::exit(code);
 }

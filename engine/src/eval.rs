@@ -21,10 +21,16 @@ pub struct EvalContext {
     pub today: Date,
 }
 
-/// One worker's evaluator: a private copy of the compiled engine.
-pub struct Evaluator<'p> {
-    set: &'p PolicySet,
-    ctx: &'p EvalContext,
+/// One worker's evaluator: a private copy of the compiled engine. `S` and
+/// `C` are references (a scan) or `Arc`s (a long-lived server whose policy
+/// set may be swapped while old requests finish).
+pub struct Evaluator<S = &'static PolicySet, C = &'static EvalContext>
+where
+    S: std::ops::Deref<Target = PolicySet>,
+    C: std::ops::Deref<Target = EvalContext>,
+{
+    set: S,
+    ctx: C,
     engine: regorus::Engine,
     /// One virtual machine per compiled aggregate, made on first use.
     /// `None` for a program the VM cannot run here (its data did not load).
@@ -33,13 +39,18 @@ pub struct Evaluator<'p> {
     input: regorus::Value,
 }
 
-impl<'p> Evaluator<'p> {
+impl<S, C> Evaluator<S, C>
+where
+    S: std::ops::Deref<Target = PolicySet> + Clone,
+    C: std::ops::Deref<Target = EvalContext>,
+{
     /// A new evaluator over `set`.
-    pub fn new(set: &'p PolicySet, ctx: &'p EvalContext) -> Self {
+    pub fn new(set: S, ctx: C) -> Self {
+        let engine = set.engine.clone();
         Self {
             set,
             ctx,
-            engine: set.engine.clone(),
+            engine,
             vms: std::collections::HashMap::new(),
             input: regorus::Value::Null,
         }
@@ -49,7 +60,9 @@ impl<'p> Evaluator<'p> {
     pub fn evaluate(&mut self, resource: &Resource, out: &mut Vec<Finding>) {
         let start = out.len();
         let (kind, short) = (resource.id.kind.as_str(), resource.id.short_kind());
-        let group = self.set.group(short);
+        // A handle of our own, so rules can be borrowed while `self` evaluates.
+        let set = self.set.clone();
+        let group = set.group(short);
         if !group.members.is_empty() {
             self.input = to_regorus(&resource.body);
             self.engine.set_input(self.input.clone());
@@ -60,7 +73,7 @@ impl<'p> Evaluator<'p> {
                 .as_ref()
                 .is_some_and(|agg| self.eval_aggregate(agg, resource, out));
             let mut other = Vec::new();
-            for rule in self.set.rules_for(kind, short) {
+            for rule in set.rules_for(kind, short) {
                 if !rule.is_rego() {
                     other.push(rule);
                 } else if !done {
@@ -196,17 +209,17 @@ impl<'p> Evaluator<'p> {
         rule: &str,
         program: &std::sync::Arc<regorus::rvm::program::Program>,
     ) -> Option<regorus::Value> {
-        let set = self.set;
+        let (timeout, data) = (self.set.limits.timeout, self.set.data.clone());
         let vm = self.vms.entry(rule.to_string()).or_insert_with(|| {
             let mut vm = regorus::rvm::vm::RegoVM::new();
             vm.load_program(program.clone());
             vm.set_max_instructions(usize::MAX);
             vm.set_execution_timer_config(Some(regorus::utils::limits::ExecutionTimerConfig {
-                limit: set.limits.timeout,
+                limit: timeout,
                 check_interval: std::num::NonZeroU32::MIN.saturating_add(63),
             }));
-            match &set.data {
-                Some(data) => vm.set_data(data.clone()).ok().map(|()| vm),
+            match data {
+                Some(data) => vm.set_data(data).ok().map(|()| vm),
                 None => Some(vm),
             }
         });

@@ -58,6 +58,18 @@ impl Date {
         }
     }
 
+    /// Days since 1970-01-01 (the inverse of [`Date::from_unix_days`]).
+    pub fn days_since_epoch(self) -> i64 {
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// The civil date `days` days after 1970-01-01 (Howard Hinnant's algorithm).
     pub fn from_unix_days(days: i64) -> Date {
         let z = days + 719_468;
@@ -311,6 +323,17 @@ pub fn apply(findings: &mut [Finding], resource: &Resource, waivers: &[Waiver], 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_since_epoch_inverts_from_unix_days() {
+        for days in [-1000, 0, 59, 60, 365, 11_016, 20_000, 20_780] {
+            assert_eq!(Date::from_unix_days(days).days_since_epoch(), days);
+        }
+        assert_eq!(
+            Date::parse("2026-11-23").unwrap().days_since_epoch(),
+            20_780
+        );
+    }
 
     #[test]
     fn dates() {
