@@ -31,6 +31,45 @@ pub enum Command {
     /// Certificates for the webhook.
     #[command(subcommand)]
     Certs(CertsCommand),
+    /// Pre-apply gates: block bad manifests or Terraform plans before they land.
+    #[command(subcommand)]
+    Gate(GateCommand),
+}
+
+/// `assay gate …`
+#[derive(Debug, Subcommand)]
+pub enum GateCommand {
+    /// Manifests about to be applied: the verdicts the admission webhook would give.
+    K8s(GateK8sArgs),
+}
+
+/// Arguments of `assay gate k8s`.
+#[derive(Debug, Clone, Args)]
+pub struct GateK8sArgs {
+    /// Manifest files, directories or globs; `-` reads standard input.
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    /// Failing findings at or above this severity block (as `serve --deny-on`).
+    #[arg(long, value_enum, default_value = "high")]
+    pub deny_on: SeverityArg,
+    /// Objects in this namespace pass unexamined (repeatable), as in the webhook.
+    #[arg(long = "exempt-namespace", value_name = "NS", default_values_t = vec!["kube-system".to_string()])]
+    pub exempt_namespaces: Vec<String>,
+    /// Extra policy directory or file (repeatable).
+    #[arg(long = "policy", short = 'p', value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
+    /// Do not load the built-in packs.
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// Load only this built-in pack (repeatable).
+    #[arg(long = "pack", value_name = "NAME")]
+    pub packs: Vec<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "text")]
+    pub format: FormatArg,
+    /// Write the report to FILE.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 /// Failure policy.

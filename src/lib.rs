@@ -5,6 +5,7 @@
 pub mod authoring;
 pub mod builtin;
 pub mod cli;
+pub mod gate;
 pub mod policies;
 pub mod scan;
 pub mod webhook;

@@ -23,6 +23,7 @@ fn main() {
         Command::Certs(assay::cli::CertsCommand::Generate(args)) => {
             assay::webhook::certs::command(args)
         }
+        Command::Gate(assay::cli::GateCommand::K8s(args)) => assay::gate::k8s(args),
     };
     std::process::exit(code);
 }

@@ -238,7 +238,18 @@ fn compliance(
 
 /// `assay scan`: run, render, write; returns the exit code.
 pub fn scan(args: &ScanArgs) -> i32 {
-    let outcome = run(args);
+    scan_with(args, |_, _| {})
+}
+
+/// `scan`, with a last say over the report before it is rendered (the exit
+/// code is recomputed afterwards).
+pub fn scan_with(
+    args: &ScanArgs,
+    adjust: impl FnOnce(&mut Report, &[assay_engine::metadata::RuleMetadata]),
+) -> i32 {
+    let mut outcome = run(args);
+    adjust(&mut outcome.report, &outcome.rules);
+    outcome.exit_code = outcome.report.outcome(Severity::from(args.fail_on)).code();
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,

@@ -603,3 +603,38 @@ fn printed_manifests_pass_the_built_in_packs() {
     assert!(fails.is_empty(), "{fails:#?}");
     assert_eq!(scan.status.code(), Some(0));
 }
+
+#[test]
+fn gate_k8s_gives_the_webhooks_verdicts_before_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(&[]);
+    for (name, privileged) in [("bad", true), ("good", false)] {
+        let path = dir.path().join(format!("{name}.json"));
+        std::fs::write(&path, serde_json::to_vec(&pod(name, privileged)).unwrap()).unwrap();
+        let out = Command::new(bin())
+            .args(["gate", "k8s", "--format", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let webhook = rt().block_on(verdict(
+            &server,
+            review(name, "CREATE", "shop", pod(name, privileged), json!({})),
+        ));
+        assert_eq!(
+            out.status.code() == Some(0),
+            webhook["allowed"] == true,
+            "{name}: {report:#}\n{webhook}"
+        );
+        if privileged {
+            let denied = webhook["status"]["message"].as_str().unwrap();
+            for f in report["findings"].as_array().unwrap() {
+                if f["status"] == "fail"
+                    && matches!(f["severity"].as_str(), Some("high" | "critical"))
+                {
+                    assert!(denied.contains(f["rule"].as_str().unwrap()), "{f}");
+                }
+            }
+        }
+    }
+}
