@@ -35,9 +35,10 @@ pub fn k8s(args: &GateK8sArgs) -> i32 {
             .map(|r| r.id.as_str())
             .collect();
         report.findings.retain(|f| {
-            !inventory.contains(&f.rule.as_str())
-                && !(f.resource.provider == assay_engine::Provider::Kubernetes
-                    && exempt.contains(&f.resource.namespace))
+            let cross_resource = inventory.contains(&f.rule.as_str());
+            let exempted = f.resource.provider == assay_engine::Provider::Kubernetes
+                && exempt.contains(&f.resource.namespace);
+            !cross_resource && !exempted
         });
     })
 }
