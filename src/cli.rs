@@ -41,6 +41,33 @@ pub enum Command {
 pub enum GateCommand {
     /// Manifests about to be applied: the verdicts the admission webhook would give.
     K8s(GateK8sArgs),
+    /// A Terraform plan (`terraform show -json plan.out > plan.json`) before `apply`.
+    Terraform(GateTerraformArgs),
+}
+
+/// Arguments of `assay gate terraform`.
+#[derive(Debug, Clone, Args)]
+pub struct GateTerraformArgs {
+    /// The plan as JSON, from `terraform show -json`; `-` reads standard input.
+    pub plan: String,
+    /// Exit 1 when a planned change fails a rule at or above this severity.
+    #[arg(long, value_enum, default_value = "low")]
+    pub fail_on: SeverityArg,
+    /// Extra policy directory or file (repeatable).
+    #[arg(long = "policy", short = 'p', value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
+    /// Do not load the built-in packs.
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// Load only this built-in pack (repeatable).
+    #[arg(long = "pack", value_name = "NAME")]
+    pub packs: Vec<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "text")]
+    pub format: FormatArg,
+    /// Write the report to FILE.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 /// Arguments of `assay gate k8s`.

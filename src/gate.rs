@@ -1,7 +1,7 @@
 //! `assay gate`: pre-apply checks that give the verdicts the admission
 //! webhook would give, before anything reaches the cluster.
 
-use crate::cli::{ColorArg, GateK8sArgs, ScanArgs};
+use crate::cli::{ColorArg, GateK8sArgs, GateTerraformArgs, ScanArgs};
 use assay_engine::Scope;
 
 /// `assay gate k8s`: like `scan`, but objects in exempt namespaces pass,
@@ -41,4 +41,46 @@ pub fn k8s(args: &GateK8sArgs) -> i32 {
             !cross_resource && !exempted
         });
     })
+}
+
+/// `assay gate terraform`: every resource the plan creates or updates, as it
+/// will be after `apply`, against the rules; exit 1 on a failure at or above
+/// `--fail-on`.
+pub fn terraform(args: &GateTerraformArgs) -> i32 {
+    // A file that is not a plan must not pass silently.
+    if args.plan != "-" {
+        let is_plan = std::fs::read_to_string(&args.plan)
+            .ok()
+            .map(|text| assay_engine::yaml::parse_stream(&text, &Default::default()))
+            .is_some_and(|s| {
+                s.documents
+                    .iter()
+                    .any(|d| assay_collectors::iac::is_terraform_plan(&d.value))
+            });
+        if !is_plan {
+            eprintln!(
+                "error: {}: not a Terraform plan in JSON (make one with `terraform show -json plan.out > plan.json`)",
+                args.plan
+            );
+            return crate::EXIT_FAILED;
+        }
+    }
+    let scan = ScanArgs {
+        paths: vec![args.plan.clone()],
+        format: args.format,
+        output: args.output.clone(),
+        fail_on: args.fail_on,
+        policies: args.policies.clone(),
+        no_builtin: args.no_builtin,
+        packs: args.packs.clone(),
+        framework: None,
+        namespaces: Vec::new(),
+        waivers: None,
+        baseline: None,
+        write_baseline: None,
+        timeout: 5.0,
+        color: ColorArg::Auto,
+        quiet: true,
+    };
+    crate::scan::scan(&scan)
 }

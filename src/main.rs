@@ -24,6 +24,7 @@ fn main() {
             assay::webhook::certs::command(args)
         }
         Command::Gate(assay::cli::GateCommand::K8s(args)) => assay::gate::k8s(args),
+        Command::Gate(assay::cli::GateCommand::Terraform(args)) => assay::gate::terraform(args),
     };
     std::process::exit(code);
 }

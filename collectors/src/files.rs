@@ -199,6 +199,20 @@ pub fn parse(file: &str, text: &str, limits: &FileLimits) -> FileScan {
         );
     }
     for doc in stream.documents {
+        if crate::iac::is_terraform_plan(&doc.value) || crate::iac::is_cloudformation(&doc.value) {
+            let d = crate::iac::Doc {
+                file,
+                index: doc.index,
+                value: &doc.value,
+                spans: &doc.spans,
+            };
+            if crate::iac::is_terraform_plan(&doc.value) {
+                scan.resources.extend(crate::iac::terraform(&d));
+            } else {
+                scan.resources.extend(crate::iac::cloudformation(&d));
+            }
+            continue;
+        }
         let is_list = doc
             .value
             .get("kind")

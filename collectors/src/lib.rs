@@ -3,5 +3,6 @@
 
 pub mod error;
 pub mod files;
+pub mod iac;
 
 pub use error::CollectError;

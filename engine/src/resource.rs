@@ -144,6 +144,22 @@ impl SpanMap {
             .map(|&(line, column)| Position { line, column })
     }
 
+    /// The spans of the node at `path`, re-rooted there (empty when the
+    /// path does not exist).
+    pub fn subtree(&self, body: &Value, path: &[PathSegment]) -> SpanMap {
+        let (index, node, complete) = walk(body, path);
+        if !complete {
+            return SpanMap(Vec::new());
+        }
+        let n = node_count(node);
+        SpanMap(
+            self.0
+                .get(index..index + n)
+                .map(<[_]>::to_vec)
+                .unwrap_or_default(),
+        )
+    }
+
     /// The spans of each element of the array at `path`, each re-rooted; in
     /// one pass, so flattening a large `List` stays linear.
     pub fn array_items(&self, body: &Value, path: &[PathSegment]) -> Vec<SpanMap> {

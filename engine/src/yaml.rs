@@ -140,6 +140,7 @@ enum Frame {
         items: Vec<Value>,
         anchor: usize,
         span_start: usize,
+        wrap: Option<&'static str>,
     },
     Map {
         map: Map<String, Value>,
@@ -153,6 +154,7 @@ enum Frame {
         /// The parser marks a block mapping's start late; when the mapping
         /// is not a member value, its first key's position stands for it.
         take_first_key_pos: bool,
+        wrap: Option<&'static str>,
     },
 }
 
@@ -313,7 +315,12 @@ impl<'l> Builder<'l> {
                 let p = self.node_pos(m);
                 let start = self.spans.len();
                 self.push_span(p)?;
-                let value = resolve_scalar(text, style, tag.as_ref())?;
+                let wrap = intrinsic(tag.as_ref());
+                let value = resolve_scalar(text, style, tag.as_ref().filter(|_| wrap.is_none()))?;
+                let value = match wrap {
+                    Some(key) => self.wrap(key, value, start),
+                    None => value,
+                };
                 if anchor > 0 {
                     self.anchors.insert(
                         anchor,
@@ -325,7 +332,8 @@ impl<'l> Builder<'l> {
                 }
                 self.complete(value, start)
             }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+            Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
+                let wrap = intrinsic(tag.as_ref());
                 if let Some(Frame::Map { key: None, .. }) = self.stack.last() {
                     return Err("complex mapping keys are not supported".into());
                 }
@@ -347,6 +355,7 @@ impl<'l> Builder<'l> {
                         items: Vec::new(),
                         anchor,
                         span_start,
+                        wrap,
                     }
                 } else {
                     Frame::Map {
@@ -358,6 +367,7 @@ impl<'l> Builder<'l> {
                         anchor,
                         span_start,
                         take_first_key_pos: !is_member,
+                        wrap,
                     }
                 };
                 self.stack.push(frame);
@@ -367,18 +377,20 @@ impl<'l> Builder<'l> {
                 let Some(frame) = self.stack.pop() else {
                     return Err("unbalanced collection end".into());
                 };
-                let (value, anchor, span_start) = match frame {
+                let (value, anchor, span_start, wrap) = match frame {
                     Frame::Seq {
                         items,
                         anchor,
                         span_start,
-                    } => (Value::Array(items), anchor, span_start),
+                        wrap,
+                    } => (Value::Array(items), anchor, span_start, wrap),
                     Frame::Map {
                         map,
                         ranges,
                         reorder,
                         anchor,
                         span_start,
+                        wrap,
                         ..
                     } => {
                         if reorder {
@@ -394,8 +406,12 @@ impl<'l> Builder<'l> {
                             self.spans.truncate(span_start);
                             self.spans.extend(rebuilt);
                         }
-                        (Value::Object(map), anchor, span_start)
+                        (Value::Object(map), anchor, span_start, wrap)
                     }
+                };
+                let value = match wrap {
+                    Some(key) => self.wrap(key, value, span_start),
+                    None => value,
                 };
                 if anchor > 0 {
                     self.anchors.insert(
@@ -438,6 +454,18 @@ impl<'l> Builder<'l> {
             }
             _ => Ok(()),
         }
+    }
+
+    /// Wrap a finished node (spans from `start`) in `{key: node}`, the long
+    /// form of a CloudFormation short-form intrinsic; the wrapper takes the
+    /// node's position.
+    fn wrap(&mut self, key: &str, value: Value, start: usize) -> Value {
+        if let Some(&p) = self.spans.get(start) {
+            self.spans.insert(start, p);
+        }
+        let mut m = Map::new();
+        m.insert(key.to_string(), value);
+        Value::Object(m)
     }
 
     /// Attach a finished node (whose spans start at `start`) to its parent.
@@ -521,6 +549,36 @@ impl<'l> Builder<'l> {
 }
 
 /// Resolve a scalar as Kubernetes' YAML decoder (YAML 1.1 rules) would.
+/// CloudFormation's short-form intrinsic functions (`!Ref x`, `!GetAtt a.b`,
+/// `!Sub …`): the key of their long form, so templates read as CloudFormation
+/// reads them (a reference, not the literal text after the tag).
+fn intrinsic(tag: Option<&Tag>) -> Option<&'static str> {
+    let tag = tag.filter(|t| t.handle == "!")?;
+    Some(match tag.suffix.as_str() {
+        "Ref" => "Ref",
+        "Condition" => "Condition",
+        "Base64" => "Fn::Base64",
+        "Cidr" => "Fn::Cidr",
+        "FindInMap" => "Fn::FindInMap",
+        "GetAtt" => "Fn::GetAtt",
+        "GetAZs" => "Fn::GetAZs",
+        "ImportValue" => "Fn::ImportValue",
+        "Join" => "Fn::Join",
+        "Select" => "Fn::Select",
+        "Split" => "Fn::Split",
+        "Sub" => "Fn::Sub",
+        "Transform" => "Fn::Transform",
+        "And" => "Fn::And",
+        "Equals" => "Fn::Equals",
+        "If" => "Fn::If",
+        "Not" => "Fn::Not",
+        "Or" => "Fn::Or",
+        "ToJsonString" => "Fn::ToJsonString",
+        "Length" => "Fn::Length",
+        _ => return None,
+    })
+}
+
 fn resolve_scalar(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
     if let Some(tag) = tag {
         if tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!" {

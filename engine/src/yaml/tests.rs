@@ -162,3 +162,35 @@ fn locate_accepts_numeric_keys_either_way() {
     assert_eq!(lens, vec![2, 2]);
     assert_eq!(items[1].0[0], (3, 5));
 }
+
+#[test]
+fn cloudformation_short_form_intrinsics_become_long_form_with_positions() {
+    let text = "Resources:\n  SG:\n    Properties:\n      VpcId: !Ref Vpc\n      Desc: !Sub \"${AWS::StackName}\"\n      Arn: !GetAtt [Role, Arn]\n      Plain: x\n";
+    let stream = parse_stream(text, &YamlLimits::default());
+    assert!(stream.errors.is_empty(), "{:?}", stream.errors);
+    let doc = stream.documents.first().unwrap();
+    let props = &doc.value["Resources"]["SG"]["Properties"];
+    assert_eq!(props["VpcId"], serde_json::json!({"Ref": "Vpc"}));
+    assert_eq!(
+        props["Desc"],
+        serde_json::json!({"Fn::Sub": "${AWS::StackName}"})
+    );
+    assert_eq!(
+        props["Arn"],
+        serde_json::json!({"Fn::GetAtt": ["Role", "Arn"]})
+    );
+    let at = |path: &[&str]| {
+        let p: Vec<PathSegment> = path
+            .iter()
+            .map(|k| PathSegment::Key((*k).to_string()))
+            .collect();
+        let pos = doc.spans.locate(&doc.value, &p).unwrap();
+        (pos.line, pos.column)
+    };
+    assert_eq!(
+        at(&["Resources", "SG", "Properties", "VpcId", "Ref"]),
+        (4, 7)
+    );
+    assert_eq!(at(&["Resources", "SG", "Properties", "Plain"]), (7, 7));
+    assert_eq!(doc.spans.0.len(), crate::resource::node_count(&doc.value));
+}
