@@ -31,9 +31,22 @@ pub enum Command {
     /// Certificates for the webhook.
     #[command(subcommand)]
     Certs(CertsCommand),
+    /// Collect resources into a snapshot file, to scan offline later.
+    Snapshot(SnapshotArgs),
     /// Pre-apply gates: block bad manifests or Terraform plans before they land.
     #[command(subcommand)]
     Gate(GateCommand),
+}
+
+/// Arguments of `assay snapshot`.
+#[derive(Debug, Clone, Args)]
+pub struct SnapshotArgs {
+    /// Files, directories or globs (manifests, Terraform plans, CloudFormation templates); `-` for stdin.
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    /// Write the snapshot here (default: standard output).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 /// `assay gate …`
@@ -313,8 +326,11 @@ impl From<SeverityArg> for assay_engine::Severity {
 #[derive(Debug, Clone, Args)]
 pub struct ScanArgs {
     /// Files, directories or globs to scan; `-` reads standard input.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "snapshot")]
     pub paths: Vec<String>,
+    /// Evaluate a snapshot (from `assay snapshot`) instead of reading files.
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    pub snapshot: Option<PathBuf>,
     /// Output format.
     #[arg(long, short, value_enum, default_value = "text")]
     pub format: FormatArg,

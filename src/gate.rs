@@ -10,6 +10,7 @@ use assay_engine::Scope;
 pub fn k8s(args: &GateK8sArgs) -> i32 {
     let scan = ScanArgs {
         paths: args.paths.clone(),
+        snapshot: None,
         format: args.format,
         output: args.output.clone(),
         fail_on: args.deny_on,
@@ -67,6 +68,7 @@ pub fn terraform(args: &GateTerraformArgs) -> i32 {
     }
     let scan = ScanArgs {
         paths: vec![args.plan.clone()],
+        snapshot: None,
         format: args.format,
         output: args.output.clone(),
         fail_on: args.fail_on,

@@ -23,6 +23,7 @@ fn main() {
         Command::Certs(assay::cli::CertsCommand::Generate(args)) => {
             assay::webhook::certs::command(args)
         }
+        Command::Snapshot(args) => assay::scan::snapshot(args),
         Command::Gate(assay::cli::GateCommand::K8s(args)) => assay::gate::k8s(args),
         Command::Gate(assay::cli::GateCommand::Terraform(args)) => assay::gate::terraform(args),
     };

@@ -73,6 +73,9 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
             }
         }
     }
+    if let Some(path) = &args.snapshot {
+        return run_snapshot(args, path, set, errors, waivers);
+    }
     let mut inputs = Vec::new();
     for p in &args.paths {
         match files::discover(std::slice::from_ref(p)) {
@@ -204,6 +207,121 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
         report,
         rules: set.rules().iter().map(|r| r.meta.clone()).collect(),
         exit_code,
+    }
+}
+
+/// `scan --snapshot`: every resource of a snapshot, in memory.
+fn run_snapshot(
+    args: &ScanArgs,
+    path: &std::path::Path,
+    mut set: assay_engine::PolicySet,
+    mut errors: Vec<Diagnostic>,
+    waivers: Vec<assay_engine::waiver::Waiver>,
+) -> ScanOutcome {
+    let name = path.to_string_lossy().to_string();
+    let resources = match std::fs::read_to_string(path)
+        .map_err(|e| Diagnostic::new(format!("cannot read snapshot: {e}")).in_file(name.clone()))
+        .and_then(|text| assay_engine::snapshot::Snapshot::from_json(&name, &text))
+    {
+        Ok(snap) => {
+            errors.extend(snap.errors);
+            snap.resources
+        }
+        Err(d) => {
+            errors.push(d);
+            Vec::new()
+        }
+    };
+    let ctx = EvalContext {
+        waivers,
+        today: today(),
+    };
+    let mut report = Report {
+        rules: set.rules().len(),
+        resources: resources.len(),
+        ..Report::default()
+    };
+    match assay_engine::evaluate_snapshot(&mut set, &ctx, &resources, true) {
+        Ok(f) => report.findings = f,
+        Err(e) => errors.push(Diagnostic::new(format!("cannot build data.inventory: {e}"))),
+    }
+    let kinds: BTreeSet<String> = resources.iter().map(|r| r.id.kind.clone()).collect();
+    report.compliance = compliance(
+        &set,
+        args.framework.as_deref(),
+        &report.findings,
+        &kinds,
+        &mut errors,
+    );
+    report.errors = errors;
+    let exit_code = report.outcome(Severity::from(args.fail_on)).code();
+    ScanOutcome {
+        report,
+        rules: set.rules().iter().map(|r| r.meta.clone()).collect(),
+        exit_code,
+    }
+}
+
+/// `assay snapshot PATH…`: collect files into a snapshot.
+pub fn snapshot(args: &crate::cli::SnapshotArgs) -> i32 {
+    let mut errors = Vec::new();
+    let mut resources = Vec::new();
+    let mut inputs = Vec::new();
+    for p in &args.paths {
+        match files::discover(std::slice::from_ref(p)) {
+            Ok(found) => inputs.extend(found),
+            Err(e) => errors.push(Diagnostic::new(e.to_string())),
+        }
+    }
+    inputs.sort();
+    inputs.dedup();
+    let limits = FileLimits::default();
+    for input in &inputs {
+        let scan = files::load(input, &limits);
+        errors.extend(scan.errors);
+        resources.extend(scan.resources);
+    }
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
+    let snap = assay_engine::snapshot::Snapshot::new(
+        "files",
+        args.paths.clone(),
+        assay_engine::snapshot::rfc3339(secs),
+        env!("CARGO_PKG_VERSION"),
+        resources,
+        errors.clone(),
+    );
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path).and_then(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            serde_json::to_writer_pretty(&mut w, &snap)?;
+            writeln!(w)?;
+            w.flush()
+        }),
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            serde_json::to_writer_pretty(&mut w, &snap)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(w))
+                .and_then(|()| w.flush())
+        }
+    };
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    match written {
+        Err(e) => {
+            eprintln!("error: cannot write snapshot: {e}");
+            EXIT_FAILED
+        }
+        Ok(()) if errors.is_empty() => crate::EXIT_CLEAN,
+        Ok(()) => EXIT_FAILED,
     }
 }
 

@@ -341,3 +341,52 @@ fn policies_list_and_show() {
         Some(2)
     );
 }
+
+#[test]
+fn a_snapshot_scans_offline_exactly_as_the_files_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    let out = assay(&[
+        "snapshot",
+        "testdata/demo",
+        "testdata/terraform/plan.json",
+        "-o",
+        snap.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&snap).unwrap();
+    assert!(
+        !text.contains("correct-horse"),
+        "Secret values must not reach a snapshot"
+    );
+    assert!(
+        !text.contains("c2VjcmV0LWJvb3RzdHJhcA=="),
+        "sensitive plan values must not reach a snapshot"
+    );
+    let direct = assay(&[
+        "scan",
+        "testdata/demo",
+        "testdata/terraform/plan.json",
+        "--format",
+        "json",
+    ]);
+    let offline = assay(&[
+        "scan",
+        "--snapshot",
+        snap.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(direct.status.code(), offline.status.code());
+    assert_eq!(
+        String::from_utf8(direct.stdout).unwrap(),
+        String::from_utf8(offline.stdout).unwrap()
+    );
+    let bad = assay(&["scan", "--snapshot", "testdata/demo/web.yaml"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

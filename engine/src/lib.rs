@@ -19,6 +19,7 @@ pub mod policy;
 pub mod query;
 pub mod resource;
 pub mod severity;
+pub mod snapshot;
 pub mod testing;
 pub mod vap;
 pub mod waiver;
