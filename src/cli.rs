@@ -38,12 +38,40 @@ pub enum Command {
     Gate(GateCommand),
 }
 
+/// Which cluster and what of it (`--k8s`).
+#[derive(Debug, Clone, Args, Default)]
+pub struct ClusterArgs {
+    /// Kubeconfig file (default: KUBECONFIG, ~/.kube/config, then in-cluster).
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Kubeconfig context (default: the current one).
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+    /// Only this namespace (repeatable; default: all namespaces).
+    #[arg(long = "k8s-namespace", value_name = "NS")]
+    pub k8s_namespaces: Vec<String>,
+    /// Only these kinds, comma-separated (`Deployment,apps/v1/StatefulSet`); default: every listable kind.
+    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    pub kinds: Vec<String>,
+    /// Objects per list page.
+    #[arg(long, default_value_t = 500)]
+    pub page_size: u32,
+    /// Kinds listed concurrently.
+    #[arg(long, default_value_t = 4)]
+    pub list_concurrency: usize,
+}
+
 /// Arguments of `assay snapshot`.
 #[derive(Debug, Clone, Args)]
 pub struct SnapshotArgs {
     /// Files, directories or globs (manifests, Terraform plans, CloudFormation templates); `-` for stdin.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "k8s")]
     pub paths: Vec<String>,
+    /// Snapshot the live Kubernetes cluster instead.
+    #[arg(long, conflicts_with = "paths")]
+    pub k8s: bool,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// Write the snapshot here (default: standard output).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
@@ -326,11 +354,16 @@ impl From<SeverityArg> for assay_engine::Severity {
 #[derive(Debug, Clone, Args)]
 pub struct ScanArgs {
     /// Files, directories or globs to scan; `-` reads standard input.
-    #[arg(required_unless_present = "snapshot")]
+    #[arg(required_unless_present_any = ["snapshot", "k8s"])]
     pub paths: Vec<String>,
     /// Evaluate a snapshot (from `assay snapshot`) instead of reading files.
-    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "k8s"])]
     pub snapshot: Option<PathBuf>,
+    /// Scan the live Kubernetes cluster of the current (or --context) kubeconfig context.
+    #[arg(long, conflicts_with = "paths")]
+    pub k8s: bool,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// Output format.
     #[arg(long, short, value_enum, default_value = "text")]
     pub format: FormatArg,

@@ -11,6 +11,8 @@ pub fn k8s(args: &GateK8sArgs) -> i32 {
     let scan = ScanArgs {
         paths: args.paths.clone(),
         snapshot: None,
+        k8s: false,
+        cluster: crate::cli::ClusterArgs::default(),
         format: args.format,
         output: args.output.clone(),
         fail_on: args.deny_on,
@@ -69,6 +71,8 @@ pub fn terraform(args: &GateTerraformArgs) -> i32 {
     let scan = ScanArgs {
         paths: vec![args.plan.clone()],
         snapshot: None,
+        k8s: false,
+        cluster: crate::cli::ClusterArgs::default(),
         format: args.format,
         output: args.output.clone(),
         fail_on: args.fail_on,

@@ -76,6 +76,21 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
     if let Some(path) = &args.snapshot {
         return run_snapshot(args, path, set, errors, waivers);
     }
+    if args.k8s {
+        let (resources, notes) = match collect_cluster(&args.cluster) {
+            Ok(c) => {
+                errors.extend(c.errors);
+                (c.resources, c.skipped)
+            }
+            Err(d) => {
+                errors.push(d);
+                (Vec::new(), Vec::new())
+            }
+        };
+        let mut outcome = run_resources(args, resources, set, errors, waivers);
+        outcome.report.notes.extend(notes);
+        return outcome;
+    }
     let mut inputs = Vec::new();
     for p in &args.paths {
         match files::discover(std::slice::from_ref(p)) {
@@ -214,17 +229,19 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
 fn run_snapshot(
     args: &ScanArgs,
     path: &std::path::Path,
-    mut set: assay_engine::PolicySet,
+    set: assay_engine::PolicySet,
     mut errors: Vec<Diagnostic>,
     waivers: Vec<assay_engine::waiver::Waiver>,
 ) -> ScanOutcome {
     let name = path.to_string_lossy().to_string();
+    let mut notes = Vec::new();
     let resources = match std::fs::read_to_string(path)
         .map_err(|e| Diagnostic::new(format!("cannot read snapshot: {e}")).in_file(name.clone()))
         .and_then(|text| assay_engine::snapshot::Snapshot::from_json(&name, &text))
     {
         Ok(snap) => {
             errors.extend(snap.errors);
+            notes = snap.notes;
             snap.resources
         }
         Err(d) => {
@@ -232,6 +249,42 @@ fn run_snapshot(
             Vec::new()
         }
     };
+    let mut outcome = run_resources(args, resources, set, errors, waivers);
+    outcome.report.notes.extend(notes);
+    outcome
+}
+
+/// Collect the live cluster `--k8s` names (on a runtime of its own).
+pub fn collect_cluster(
+    cluster: &crate::cli::ClusterArgs,
+) -> Result<assay_collectors::kubernetes::Collection, Diagnostic> {
+    let opts = assay_collectors::kubernetes::Options {
+        kubeconfig: cluster.kubeconfig.clone(),
+        context: cluster.context.clone(),
+        namespaces: cluster.k8s_namespaces.clone(),
+        kinds: cluster.kinds.clone(),
+        page_size: cluster.page_size,
+        concurrency: cluster.list_concurrency,
+        timeout_secs: 60,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::new(format!("cannot start the runtime: {e}")))?;
+    runtime
+        .block_on(assay_collectors::kubernetes::collect(&opts))
+        .map_err(|e| Diagnostic::new(e.to_string()))
+}
+
+/// Evaluate resources already in memory (a snapshot, a live collection).
+fn run_resources(
+    args: &ScanArgs,
+    resources: Vec<assay_engine::Resource>,
+    mut set: assay_engine::PolicySet,
+    mut errors: Vec<Diagnostic>,
+    waivers: Vec<assay_engine::waiver::Waiver>,
+) -> ScanOutcome {
     let ctx = EvalContext {
         waivers,
         today: today(),
@@ -267,6 +320,34 @@ pub fn snapshot(args: &crate::cli::SnapshotArgs) -> i32 {
     let mut errors = Vec::new();
     let mut resources = Vec::new();
     let mut inputs = Vec::new();
+    let mut skipped = Vec::new();
+    let (collector, scope) = if args.k8s {
+        match collect_cluster(&args.cluster) {
+            Ok(c) => {
+                errors.extend(c.errors);
+                skipped = c.skipped;
+                resources = c.resources;
+                let mut scope = vec![
+                    format!("context={}", c.context),
+                    format!("server={}", c.server),
+                ];
+                scope.extend(
+                    args.cluster
+                        .k8s_namespaces
+                        .iter()
+                        .map(|n| format!("namespace={n}")),
+                );
+                scope.extend(args.cluster.kinds.iter().map(|k| format!("kind={k}")));
+                ("kubernetes", scope)
+            }
+            Err(d) => {
+                eprintln!("error: {d}");
+                return EXIT_FAILED;
+            }
+        }
+    } else {
+        ("files", args.paths.clone())
+    };
     for p in &args.paths {
         match files::discover(std::slice::from_ref(p)) {
             Ok(found) => inputs.extend(found),
@@ -289,14 +370,18 @@ pub fn snapshot(args: &crate::cli::SnapshotArgs) -> i32 {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs())
         });
-    let snap = assay_engine::snapshot::Snapshot::new(
-        "files",
-        args.paths.clone(),
+    let mut snap = assay_engine::snapshot::Snapshot::new(
+        collector,
+        scope,
         assay_engine::snapshot::rfc3339(secs),
         env!("CARGO_PKG_VERSION"),
         resources,
         errors.clone(),
     );
+    for n in &skipped {
+        eprintln!("note: {n}");
+    }
+    snap.notes = skipped;
     let written = match &args.output {
         Some(path) => std::fs::File::create(path).and_then(|f| {
             let mut w = std::io::BufWriter::new(f);

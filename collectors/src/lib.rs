@@ -4,5 +4,7 @@
 pub mod error;
 pub mod files;
 pub mod iac;
+#[cfg(feature = "kubernetes")]
+pub mod kubernetes;
 
 pub use error::CollectError;

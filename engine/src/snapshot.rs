@@ -27,6 +27,9 @@ pub struct Snapshot {
     /// Problems met while collecting (the snapshot is partial when any).
     #[serde(default)]
     pub errors: Vec<Diagnostic>,
+    /// What was skipped on purpose (e.g. kinds the credentials may not list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Diagnostic>,
     /// The resources, sorted.
     pub resources: Vec<Resource>,
 }
@@ -51,6 +54,7 @@ impl Snapshot {
             created,
             tool_version: tool_version.to_string(),
             errors,
+            notes: Vec::new(),
             resources,
         }
     }
