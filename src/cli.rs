@@ -86,14 +86,9 @@ pub enum GateCommand {
     Terraform(GateTerraformArgs),
 }
 
-/// Arguments of `assay gate terraform`.
-#[derive(Debug, Clone, Args)]
-pub struct GateTerraformArgs {
-    /// The plan as JSON, from `terraform show -json`; `-` reads standard input.
-    pub plan: String,
-    /// Exit 1 when a planned change fails a rule at or above this severity.
-    #[arg(long, value_enum, default_value = "low")]
-    pub fail_on: SeverityArg,
+/// Which policies a gate or the webhook loads.
+#[derive(Debug, Clone, Args, Default)]
+pub struct PolicyArgs {
     /// Extra policy directory or file (repeatable).
     #[arg(long = "policy", short = 'p', value_name = "PATH")]
     pub policies: Vec<PathBuf>,
@@ -103,6 +98,18 @@ pub struct GateTerraformArgs {
     /// Load only this built-in pack (repeatable).
     #[arg(long = "pack", value_name = "NAME")]
     pub packs: Vec<String>,
+}
+
+/// Arguments of `assay gate terraform`.
+#[derive(Debug, Clone, Args)]
+pub struct GateTerraformArgs {
+    /// The plan as JSON, from `terraform show -json`; `-` reads standard input.
+    pub plan: String,
+    /// Exit 1 when a planned change fails a rule at or above this severity.
+    #[arg(long, value_enum, default_value = "low")]
+    pub fail_on: SeverityArg,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
     /// Output format.
     #[arg(long, short, value_enum, default_value = "text")]
     pub format: FormatArg,
@@ -123,15 +130,8 @@ pub struct GateK8sArgs {
     /// Objects in this namespace pass unexamined (repeatable), as in the webhook.
     #[arg(long = "exempt-namespace", value_name = "NS", default_values_t = vec!["kube-system".to_string()])]
     pub exempt_namespaces: Vec<String>,
-    /// Extra policy directory or file (repeatable).
-    #[arg(long = "policy", short = 'p', value_name = "PATH")]
-    pub policies: Vec<PathBuf>,
-    /// Do not load the built-in packs.
-    #[arg(long)]
-    pub no_builtin: bool,
-    /// Load only this built-in pack (repeatable).
-    #[arg(long = "pack", value_name = "NAME")]
-    pub packs: Vec<String>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
     /// Output format.
     #[arg(long, short, value_enum, default_value = "text")]
     pub format: FormatArg,
@@ -164,15 +164,9 @@ pub struct ServeArgs {
     /// Require client certificates signed by this PEM CA (mutual TLS).
     #[arg(long, value_name = "FILE")]
     pub client_ca: Option<PathBuf>,
-    /// Extra policy directory or file (repeatable), as for `scan`; watched for changes.
-    #[arg(long = "policy", short = 'p', value_name = "PATH")]
-    pub policies: Vec<PathBuf>,
-    /// Do not load the built-in packs.
-    #[arg(long)]
-    pub no_builtin: bool,
-    /// Load only this built-in pack (repeatable).
-    #[arg(long = "pack", value_name = "NAME")]
-    pub packs: Vec<String>,
+    /// Policies, as for `scan`; `--policy` paths are watched for changes.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
     /// Only the rules of this framework.
     #[arg(long, value_name = "NAME")]
     pub framework: Option<String>,

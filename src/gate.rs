@@ -1,33 +1,23 @@
 //! `assay gate`: pre-apply checks that give the verdicts the admission
 //! webhook would give, before anything reaches the cluster.
 
-use crate::cli::{ColorArg, GateK8sArgs, GateTerraformArgs, ScanArgs};
+use crate::cli::{
+    ColorArg, FormatArg, GateK8sArgs, GateTerraformArgs, PolicyArgs, ScanArgs, SeverityArg,
+};
 use assay_engine::Scope;
+use std::path::PathBuf;
 
 /// `assay gate k8s`: like `scan`, but objects in exempt namespaces pass,
 /// cross-resource rules stay out (the webhook cannot run them), and only
 /// failures at or above `--deny-on` block; the rest are reported.
 pub fn k8s(args: &GateK8sArgs) -> i32 {
-    let scan = ScanArgs {
-        paths: args.paths.clone(),
-        snapshot: None,
-        k8s: false,
-        cluster: crate::cli::ClusterArgs::default(),
-        format: args.format,
-        output: args.output.clone(),
-        fail_on: args.deny_on,
-        policies: args.policies.clone(),
-        no_builtin: args.no_builtin,
-        packs: args.packs.clone(),
-        framework: None,
-        namespaces: Vec::new(),
-        waivers: None,
-        baseline: None,
-        write_baseline: None,
-        timeout: 5.0,
-        color: ColorArg::Auto,
-        quiet: true,
-    };
+    let scan = scan_args(
+        args.paths.clone(),
+        args.format,
+        args.output.clone(),
+        args.deny_on,
+        &args.policy,
+    );
     let exempt = args.exempt_namespaces.clone();
     crate::scan::scan_with(&scan, move |report, rules| {
         // The webhook sees one object at a time: cross-resource rules do not
@@ -68,17 +58,35 @@ pub fn terraform(args: &GateTerraformArgs) -> i32 {
             return crate::EXIT_FAILED;
         }
     }
-    let scan = ScanArgs {
-        paths: vec![args.plan.clone()],
+    let scan = scan_args(
+        vec![args.plan.clone()],
+        args.format,
+        args.output.clone(),
+        args.fail_on,
+        &args.policy,
+    );
+    crate::scan::scan(&scan)
+}
+
+/// The `scan` a gate runs.
+fn scan_args(
+    paths: Vec<String>,
+    format: FormatArg,
+    output: Option<PathBuf>,
+    fail_on: SeverityArg,
+    policy: &PolicyArgs,
+) -> ScanArgs {
+    ScanArgs {
+        paths,
         snapshot: None,
         k8s: false,
         cluster: crate::cli::ClusterArgs::default(),
-        format: args.format,
-        output: args.output.clone(),
-        fail_on: args.fail_on,
-        policies: args.policies.clone(),
-        no_builtin: args.no_builtin,
-        packs: args.packs.clone(),
+        format,
+        output,
+        fail_on,
+        policies: policy.policies.clone(),
+        no_builtin: policy.no_builtin,
+        packs: policy.packs.clone(),
         framework: None,
         namespaces: Vec::new(),
         waivers: None,
@@ -87,6 +95,5 @@ pub fn terraform(args: &GateTerraformArgs) -> i32 {
         timeout: 5.0,
         color: ColorArg::Auto,
         quiet: true,
-    };
-    crate::scan::scan(&scan)
+    }
 }

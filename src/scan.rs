@@ -196,6 +196,17 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
     if !keep_all && set.inventory_rules().next().is_some() {
         Evaluator::new(&set, &ctx).evaluate_inventory(&kept, &mut report.findings);
     }
+    finish(args, &set, report, &kinds, errors)
+}
+
+/// Sort, apply the baseline, summarise compliance, decide the exit code.
+fn finish(
+    args: &ScanArgs,
+    set: &assay_engine::PolicySet,
+    mut report: Report,
+    kinds: &BTreeSet<String>,
+    mut errors: Vec<Diagnostic>,
+) -> ScanOutcome {
     sort_findings(&mut report.findings);
     if let Some(path) = &args.baseline {
         let name = path.to_string_lossy().to_string();
@@ -210,10 +221,10 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
         }
     }
     report.compliance = compliance(
-        &set,
+        set,
         args.framework.as_deref(),
         &report.findings,
-        &kinds,
+        kinds,
         &mut errors,
     );
     report.errors = errors;
@@ -299,20 +310,7 @@ fn run_resources(
         Err(e) => errors.push(Diagnostic::new(format!("cannot build data.inventory: {e}"))),
     }
     let kinds: BTreeSet<String> = resources.iter().map(|r| r.id.kind.clone()).collect();
-    report.compliance = compliance(
-        &set,
-        args.framework.as_deref(),
-        &report.findings,
-        &kinds,
-        &mut errors,
-    );
-    report.errors = errors;
-    let exit_code = report.outcome(Severity::from(args.fail_on)).code();
-    ScanOutcome {
-        report,
-        rules: set.rules().iter().map(|r| r.meta.clone()).collect(),
-        exit_code,
-    }
+    finish(args, &set, report, &kinds, errors)
 }
 
 /// `assay snapshot PATH…`: collect files into a snapshot.

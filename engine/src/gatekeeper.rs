@@ -79,7 +79,8 @@ pub struct Found {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-fn strings(v: Option<&Value>) -> Vec<String> {
+/// The strings of a JSON array (others skipped); empty when absent.
+pub(crate) fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
         .map(|a| {
             a.iter()

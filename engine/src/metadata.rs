@@ -38,6 +38,24 @@ pub struct RuleMetadata {
     pub scope: Scope,
 }
 
+impl RuleMetadata {
+    /// Metadata for a rule that has none of its own (a conftest package, a
+    /// Gatekeeper constraint, a ValidatingAdmissionPolicy binding): severity
+    /// medium, any kind, no frameworks.
+    pub fn untitled(id: impl Into<String>, title: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            title: title.into(),
+            description: String::new(),
+            severity: Severity::Medium,
+            kinds: Vec::new(),
+            frameworks: BTreeMap::new(),
+            remediation: String::new(),
+            scope: Scope::Resource,
+        }
+    }
+}
+
 /// What a rule's `input` is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -345,14 +345,10 @@ fn gatekeeper_rules(
         let pkg_name = pkg.strip_prefix("data.").unwrap_or(pkg);
         rules.push(Rule {
             meta: RuleMetadata {
-                id: format!("{}/{}", c.kind, c.name),
-                title: t.title.clone(),
                 description: t.description.clone(),
                 severity,
                 kinds,
-                frameworks: BTreeMap::new(),
-                remediation: String::new(),
-                scope: Scope::Resource,
+                ..RuleMetadata::untitled(format!("{}/{}", c.kind, c.name), t.title.clone())
             },
             package: format!("data.{pkg_name}"),
             entries: vec![(entry, format!("data.{pkg_name}.violation"))],
@@ -388,16 +384,10 @@ fn vap_rules(found: crate::vap::Found, diagnostics: &mut Vec<Diagnostic>) -> Vec
                     .as_ref()
                     .is_some_and(|m| m.namespace_selector.is_some());
             Rule {
-                meta: RuleMetadata {
-                    id: format!("VAP/{}", b.name),
-                    title: format!("ValidatingAdmissionPolicy {}", p.name),
-                    description: String::new(),
-                    severity: Severity::Medium,
-                    kinds: Vec::new(),
-                    frameworks: BTreeMap::new(),
-                    remediation: String::new(),
-                    scope: Scope::Resource,
-                },
+                meta: RuleMetadata::untitled(
+                    format!("VAP/{}", b.name),
+                    format!("ValidatingAdmissionPolicy {}", p.name),
+                ),
                 package: String::new(),
                 entries: vec![(entry, String::new())],
                 exception: None,
@@ -566,22 +556,8 @@ fn collect_rules(
         if meta.is_none() && namespaces.is_some_and(|ns| !ns.iter().any(|n| n == package)) {
             continue;
         }
-        let (meta, module, line) = meta.unwrap_or_else(|| {
-            (
-                RuleMetadata {
-                    id: package.to_string(),
-                    title: package.to_string(),
-                    description: String::new(),
-                    severity: Severity::Medium,
-                    kinds: Vec::new(),
-                    frameworks: BTreeMap::new(),
-                    remediation: String::new(),
-                    scope: Scope::Resource,
-                },
-                first,
-                1,
-            )
-        });
+        let (meta, module, line) =
+            meta.unwrap_or_else(|| (RuleMetadata::untitled(package, package), first, 1));
         rules.push(Rule {
             meta,
             package: format!("data.{package}"),

@@ -14,7 +14,7 @@
 //! Any other function is an evaluation error naming it — never a pass.
 
 use crate::diagnostic::Diagnostic;
-use crate::gatekeeper::{labels, selects};
+use crate::gatekeeper::{labels, selects, strings};
 use crate::yaml::YamlDocument;
 use cel::extractors::This;
 use cel::{Context, Env, Program, Value as Cel};
@@ -128,16 +128,6 @@ impl PartialEq for Binding {
     }
 }
 impl Eq for Binding {}
-
-fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 fn match_resources(v: Option<&Value>) -> MatchResources {
     let rules = |key: &str| -> Vec<[Vec<String>; 4]> {

@@ -599,9 +599,9 @@ pub fn serve_command(args: &crate::cli::ServeArgs) -> i32 {
         key,
         client_ca: args.client_ca.clone(),
         policies: PolicyChoice {
-            no_builtin: args.no_builtin,
-            packs: args.packs.clone(),
-            paths: args.policies.clone(),
+            no_builtin: args.policy.no_builtin,
+            packs: args.policy.packs.clone(),
+            paths: args.policy.policies.clone(),
             // A rule may use the whole deadline, not more.
             limits: assay_engine::policy::Limits { timeout: deadline },
             namespaces: Vec::new(),
