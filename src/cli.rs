@@ -61,17 +61,36 @@ pub struct ClusterArgs {
     pub list_concurrency: usize,
 }
 
+/// Which AWS account and regions (`--aws`).
+#[derive(Debug, Clone, Args, Default)]
+pub struct AccountArgs {
+    /// Named profile (default: the standard credential chain).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Region (repeatable; default: every region enabled for the account).
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Regions collected concurrently.
+    #[arg(long, default_value_t = 4)]
+    pub region_concurrency: usize,
+}
+
 /// Arguments of `assay snapshot`.
 #[derive(Debug, Clone, Args)]
 pub struct SnapshotArgs {
     /// Files, directories or globs (manifests, Terraform plans, CloudFormation templates); `-` for stdin.
-    #[arg(required_unless_present = "k8s")]
+    #[arg(required_unless_present_any = ["k8s", "aws"])]
     pub paths: Vec<String>,
     /// Snapshot the live Kubernetes cluster instead.
-    #[arg(long, conflicts_with = "paths")]
+    #[arg(long, conflicts_with_all = ["paths", "aws"])]
     pub k8s: bool,
     #[command(flatten)]
     pub cluster: ClusterArgs,
+    /// Snapshot the live AWS account instead.
+    #[arg(long, conflicts_with = "paths")]
+    pub aws: bool,
+    #[command(flatten)]
+    pub account: AccountArgs,
     /// Write the snapshot here (default: standard output).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
@@ -348,16 +367,21 @@ impl From<SeverityArg> for assay_engine::Severity {
 #[derive(Debug, Clone, Args)]
 pub struct ScanArgs {
     /// Files, directories or globs to scan; `-` reads standard input.
-    #[arg(required_unless_present_any = ["snapshot", "k8s"])]
+    #[arg(required_unless_present_any = ["snapshot", "k8s", "aws"])]
     pub paths: Vec<String>,
     /// Evaluate a snapshot (from `assay snapshot`) instead of reading files.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "k8s"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "k8s", "aws"])]
     pub snapshot: Option<PathBuf>,
     /// Scan the live Kubernetes cluster of the current (or --context) kubeconfig context.
-    #[arg(long, conflicts_with = "paths")]
+    #[arg(long, conflicts_with_all = ["paths", "aws"])]
     pub k8s: bool,
     #[command(flatten)]
     pub cluster: ClusterArgs,
+    /// Scan the live AWS account of the standard credential chain (or --profile).
+    #[arg(long, conflicts_with = "paths")]
+    pub aws: bool,
+    #[command(flatten)]
+    pub account: AccountArgs,
     /// Output format.
     #[arg(long, short, value_enum, default_value = "text")]
     pub format: FormatArg,

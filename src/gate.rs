@@ -81,6 +81,8 @@ fn scan_args(
         snapshot: None,
         k8s: false,
         cluster: crate::cli::ClusterArgs::default(),
+        aws: false,
+        account: crate::cli::AccountArgs::default(),
         format,
         output,
         fail_on,

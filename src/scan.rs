@@ -76,6 +76,19 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
     if let Some(path) = &args.snapshot {
         return run_snapshot(args, path, set, errors, waivers);
     }
+    if args.aws {
+        let resources = match collect_account(&args.account) {
+            Ok(c) => {
+                errors.extend(c.errors);
+                c.resources
+            }
+            Err(d) => {
+                errors.push(d);
+                Vec::new()
+            }
+        };
+        return run_resources(args, resources, set, errors, waivers);
+    }
     if args.k8s {
         let (resources, notes) = match collect_cluster(&args.cluster) {
             Ok(c) => {
@@ -288,6 +301,25 @@ pub fn collect_cluster(
         .map_err(|e| Diagnostic::new(e.to_string()))
 }
 
+/// Collect the live AWS account `--aws` names.
+pub fn collect_account(
+    account: &crate::cli::AccountArgs,
+) -> Result<assay_collectors::aws::Collection, Diagnostic> {
+    let opts = assay_collectors::aws::Options {
+        profile: account.profile.clone(),
+        regions: account.regions.clone(),
+        concurrency: account.region_concurrency,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::new(format!("cannot start the runtime: {e}")))?;
+    runtime
+        .block_on(assay_collectors::aws::collect(&opts))
+        .map_err(|e| Diagnostic::new(e.to_string()))
+}
+
 /// Evaluate resources already in memory (a snapshot, a live collection).
 fn run_resources(
     args: &ScanArgs,
@@ -319,7 +351,24 @@ pub fn snapshot(args: &crate::cli::SnapshotArgs) -> i32 {
     let mut resources = Vec::new();
     let mut inputs = Vec::new();
     let mut skipped = Vec::new();
-    let (collector, scope) = if args.k8s {
+    let (collector, scope) = if args.aws {
+        match collect_account(&args.account) {
+            Ok(c) => {
+                errors.extend(c.errors);
+                resources = c.resources;
+                let mut scope: Vec<String> =
+                    c.regions.iter().map(|r| format!("region={r}")).collect();
+                if let Some(p) = &args.account.profile {
+                    scope.insert(0, format!("profile={p}"));
+                }
+                ("aws", scope)
+            }
+            Err(d) => {
+                eprintln!("error: {d}");
+                return EXIT_FAILED;
+            }
+        }
+    } else if args.k8s {
         match collect_cluster(&args.cluster) {
             Ok(c) => {
                 errors.extend(c.errors);

@@ -1,6 +1,8 @@
 //! Collectors turn the world into [`assay_engine::Resource`]s: files now;
 //! live Kubernetes and AWS sit behind features of their own.
 
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod error;
 pub mod files;
 pub mod iac;

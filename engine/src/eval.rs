@@ -68,15 +68,23 @@ where
             self.engine.set_input(self.input.clone());
             // On any aggregate error, evaluate rule by rule so the error is
             // attributed to the rule that raised it.
-            let done = group
-                .aggregate
-                .as_ref()
-                .is_some_and(|agg| self.eval_aggregate(agg, resource, out));
+            let mut done = std::collections::HashSet::new();
+            for agg in &group.aggregates {
+                if self.eval_aggregate(agg, resource, out) {
+                    done.extend(agg.members.iter().copied());
+                }
+            }
             let mut other = Vec::new();
-            for rule in set.rules_for(kind, short) {
+            for &i in &group.members {
+                let Some(rule) = set.rules().get(i) else {
+                    continue;
+                };
+                if !rule.applies_to(kind, short) {
+                    continue;
+                }
                 if !rule.is_rego() {
                     other.push(rule);
-                } else if !done {
+                } else if !done.contains(&i) {
                     self.eval_rule(rule, resource, out);
                 }
             }
