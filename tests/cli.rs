@@ -390,3 +390,56 @@ fn a_snapshot_scans_offline_exactly_as_the_files_do() {
     let bad = assay(&["scan", "--snapshot", "testdata/demo/web.yaml"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn gate_terraform_blocks_a_plan_that_opens_ssh_to_the_world() {
+    let out = assay(&[
+        "gate",
+        "terraform",
+        "testdata/terraform/plan.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    let ssh: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "AWS-EC2-001")
+        .collect();
+    assert_eq!(ssh.len(), 1, "{report:#}");
+    assert_eq!(ssh[0]["resource"]["name"], "aws_security_group.bastion");
+    assert_eq!(
+        ssh[0]["location"],
+        serde_json::json!({"file": "testdata/terraform/plan.json", "line": 22, "column": 30})
+    );
+    // Kubernetes rules do not judge Terraform resources, and the no-op
+    // bucket change is not judged at all.
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["rule"].as_str().unwrap().starts_with("AWS-")));
+    assert!(!serde_json::to_string(&report)
+        .unwrap()
+        .contains("c2VjcmV0LWJvb3RzdHJhcA=="));
+    let text = assay(&[
+        "gate",
+        "terraform",
+        "testdata/terraform/plan.json",
+        "--fail-on",
+        "critical",
+    ]);
+    assert_eq!(
+        text.status.code(),
+        Some(0),
+        "no critical finding in this plan"
+    );
+    assert_eq!(
+        assay(&["gate", "terraform", "testdata/demo/web.yaml"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

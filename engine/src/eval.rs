@@ -62,7 +62,7 @@ where
         let (kind, short) = (resource.id.kind.as_str(), resource.id.short_kind());
         // A handle of our own, so rules can be borrowed while `self` evaluates.
         let set = self.set.clone();
-        let group = set.group(short);
+        let group = set.group(kind, short);
         if !group.members.is_empty() {
             self.input = to_regorus(&resource.body);
             self.engine.set_input(self.input.clone());

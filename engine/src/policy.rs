@@ -608,8 +608,10 @@ pub struct PolicySet {
     pub(crate) limits: Limits,
     /// Short kind → the rules that declare it, plus the any-kind rules.
     groups: HashMap<String, KindGroup>,
-    /// Kinds no rule names: only the any-kind rules.
+    /// Non-Kubernetes kinds no rule names: only the any-kind rules.
     other: KindGroup,
+    /// Kubernetes kinds no rule names: the any-kind and `*` rules.
+    other_k8s: KindGroup,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -648,6 +650,21 @@ pub(crate) enum Output {
     Exception,
 }
 
+/// A full Kubernetes kind (`v1/Pod`, `apps/v1/Deployment`): Kubernetes
+/// kinds carry their API version; Terraform (`aws_instance`) and
+/// CloudFormation/AWS (`AWS::EC2::Instance`) kinds do not.
+fn is_kubernetes_kind(kind: &str) -> bool {
+    kind.contains('/')
+}
+
+/// A short kind as rules name Kubernetes kinds (`Deployment`), not
+/// `aws_instance` or `AWS::EC2::Instance`.
+fn is_kubernetes_short_kind(kind: &str) -> bool {
+    !kind.contains("::")
+        && !kind.contains('_')
+        && kind.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
 fn is_plain_package(pkg: &str) -> bool {
     pkg.strip_prefix("data.").is_some_and(|p| {
         p.split('.').all(|seg| {
@@ -678,7 +695,7 @@ impl Rule {
     pub fn applies_to(&self, kind: &str, short_kind: &str) -> bool {
         self.meta.kinds.is_empty()
             || self.meta.kinds.iter().any(|k| {
-                k == "*"
+                (k == "*" && is_kubernetes_kind(kind))
                     || if k.contains('/') {
                         k == kind
                     } else {
@@ -695,17 +712,22 @@ impl PolicySet {
         diagnostics: Vec<Diagnostic>,
         limits: Limits,
     ) -> Self {
+        // No kinds: any resource of any provider. `*`: any Kubernetes kind.
         let mut any_kind = Vec::new();
+        let mut any_k8s = Vec::new();
         let mut by_kind: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, r) in rules.iter().enumerate() {
             if r.meta.scope == Scope::Inventory {
                 continue;
             }
-            if r.meta.kinds.is_empty() || r.meta.kinds.iter().any(|k| k == "*") {
+            if r.meta.kinds.is_empty() {
                 any_kind.push(i);
                 continue;
             }
-            for k in &r.meta.kinds {
+            if r.meta.kinds.iter().any(|k| k == "*") {
+                any_k8s.push(i);
+            }
+            for k in r.meta.kinds.iter().filter(|k| *k != "*") {
                 let short = k.rsplit('/').next().unwrap_or(k).to_string();
                 let list = by_kind.entry(short).or_default();
                 if list.last() != Some(&i) {
@@ -732,10 +754,18 @@ impl PolicySet {
             .into_iter()
             .map(|(kind, mut members)| {
                 members.extend(&any_kind);
+                if is_kubernetes_short_kind(&kind) {
+                    members.extend(&any_k8s);
+                }
                 members.sort_unstable();
+                members.dedup();
                 (kind, group(members))
             })
             .collect();
+        let mut other_k8s_members: Vec<usize> = any_kind.iter().chain(&any_k8s).copied().collect();
+        other_k8s_members.sort_unstable();
+        other_k8s_members.dedup();
+        let mut other_k8s = group(other_k8s_members);
         let mut other = group(any_kind);
         // Compile the built-in packs' aggregates for the VM once all modules
         // are in. (regorus 0.14's VM mis-evaluates a few constructs — `else`
@@ -743,7 +773,11 @@ impl PolicySet {
         // than 8 arguments — so only rules whose fixtures prove VM and
         // interpreter agree run on it; user rules keep the interpreter.)
         let mut groups: HashMap<String, KindGroup> = groups;
-        for g in groups.values_mut().chain(std::iter::once(&mut other)) {
+        for g in groups
+            .values_mut()
+            .chain(std::iter::once(&mut other))
+            .chain(std::iter::once(&mut other_k8s))
+        {
             for agg in &mut g.aggregates {
                 let builtin = agg
                     .members
@@ -763,6 +797,7 @@ impl PolicySet {
             rules,
             groups,
             other,
+            other_k8s,
             diagnostics,
         }
     }
@@ -784,8 +819,12 @@ impl PolicySet {
     }
 
     /// The rules a short kind may apply, with their aggregate if any.
-    pub(crate) fn group(&self, short_kind: &str) -> &KindGroup {
-        self.groups.get(short_kind).unwrap_or(&self.other)
+    pub(crate) fn group(&self, kind: &str, short_kind: &str) -> &KindGroup {
+        match self.groups.get(short_kind) {
+            Some(g) => g,
+            None if is_kubernetes_kind(kind) => &self.other_k8s,
+            None => &self.other,
+        }
     }
 
     /// Loaded rules, in package order.
@@ -884,7 +923,7 @@ impl PolicySet {
         kind: &'a str,
         short_kind: &'a str,
     ) -> impl Iterator<Item = &'a Rule> + 'a {
-        self.group(short_kind)
+        self.group(kind, short_kind)
             .members
             .iter()
             .filter_map(|&i| self.rules.get(i))
@@ -1067,7 +1106,7 @@ mod tests {
         b.add(module("A-1", "[Pod]"))
             .add(module("B-1", "[Pod, Job]"));
         let set = b.build();
-        assert!(!set.group("Pod").aggregates.is_empty());
+        assert!(!set.group("v1/Pod", "Pod").aggregates.is_empty());
         assert_eq!(fired(&set, "v1/Pod"), vec!["A-1", "B-1"]);
         assert_eq!(fired(&set, "batch/v1/Job"), vec!["B-1"]);
     }
@@ -1083,7 +1122,7 @@ mod tests {
             .add(builtin(module("B-1", "[Pod, Job]")))
             .add(module("USER-1", "[Pod]"));
         let set = b.build();
-        let aggs = &set.group("Pod").aggregates;
+        let aggs = &set.group("v1/Pod", "Pod").aggregates;
         assert_eq!(aggs.len(), 2);
         assert!(
             aggs.iter().any(|a| a.program.is_some()),

@@ -108,7 +108,12 @@ pub fn render(report: &Report, ctx: &Context<'_>, out: &mut dyn Write) -> io::Re
     if !report.errors.is_empty() {
         writeln!(out)?;
     }
-    for c in &report.compliance {
+    // Frameworks nothing scanned bears on are left to JSON/SARIF, unless asked for.
+    for c in report
+        .compliance
+        .iter()
+        .filter(|c| ctx.compliance_detail || c.percent.is_some())
+    {
         write_compliance(c, ctx.compliance_detail, &p, out)?;
     }
     let s = report.summary();
