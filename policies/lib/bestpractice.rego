@@ -2,9 +2,9 @@
 # title: Kubernetes best-practice helpers
 # description: >-
 #   What the best-practices pack shares: which containers a check looks at,
-#   whether a workload is long-running, image reference parsing, label
-#   selector matching, and a view of `data.inventory` (every scanned object
-#   with its pod template) for the cross-resource rules.
+#   whether a workload is long-running, image reference parsing and label
+#   selector matching. The view of `data.inventory` that the cross-resource
+#   rules share is in inventory.rego.
 package assay.lib.bestpractice
 
 import rego.v1
@@ -68,8 +68,11 @@ tag_of(segment) := substring(segment, i + 1, -1) if {
 
 # The image may resolve to different content over time: no digest, and no
 # tag or the `latest` tag.
-mutable_image(image) if {
-	ref := image_ref(image)
+mutable_image(image) if mutable_ref(image_ref(image))
+
+# The same for a reference `image_ref` has already split, so that a rule
+# that also needs its tag or digest parses the image once.
+mutable_ref(ref) if {
 	ref.digest == ""
 	ref.tag in {"", "latest"}
 }
@@ -134,99 +137,6 @@ empty_v1beta1_selector(pdb, selector) if {
 	pdb.apiVersion == "policy/v1beta1"
 	count(object.get(selector, "matchLabels", {})) == 0
 	count(object.get(selector, "matchExpressions", [])) == 0
-}
-
-# ---------------------------------------------------------------------------
-# Inventory (cross-resource rules).
-
-# Every namespaced object in `data.inventory`.
-objects contains {"namespace": ns, "apiVersion": api_version, "kind": kind, "name": name, "object": obj} if {
-	some ns, by_api_version in data.inventory.namespace
-	some api_version, by_kind in by_api_version
-	some kind, by_name in by_kind
-	some name, obj in by_name
-}
-
-objects_of_kind(kind) := {o | some o in objects; o.kind == kind}
-
-# The `resource` a finding of an inventory rule names.
-ref(o) := {"apiVersion": o.apiVersion, "kind": o.kind, "namespace": o.namespace, "name": o.name}
-
-# A finding about inventory object `o`, at `path` inside it.
-finding(o, msg, path) := {"msg": msg, "path": path, "resource": ref(o)}
-
-finding_with_fix(o, msg, path, ops) := {"msg": msg, "path": path, "resource": ref(o), "fix": ops}
-
-# Labels of the pods an object creates: a Pod's own labels, or the labels of
-# the pod template at spec.template (any kind that has one, including custom
-# controllers such as Argo Rollouts) or spec.jobTemplate.spec.template.
-pod_labels(o) := labels if {
-	o.kind == "Pod"
-	labels := object.get(o.object, ["metadata", "labels"], {})
-} else := labels if {
-	template := o.object.spec.template
-	is_object(template)
-	labels := object.get(template, ["metadata", "labels"], {})
-} else := labels if {
-	template := o.object.spec.jobTemplate.spec.template
-	is_object(template)
-	labels := object.get(template, ["metadata", "labels"], {})
-}
-
-# Objects that create pods, each with the labels of those pods.
-pod_sources contains {"object": o, "labels": labels} if {
-	some o in objects
-	labels := pod_labels(o)
-	is_object(labels)
-}
-
-# The HorizontalPodAutoscalers that scale object `o`.
-hpas_for(o) := {h |
-	some h in objects_of_kind("HorizontalPodAutoscaler")
-	h.namespace == o.namespace
-	target := object.get(h.object, ["spec", "scaleTargetRef"], {})
-	target.kind == o.kind
-	target.name == o.name
-}
-
-# API groups that ship with Kubernetes (plus `*.k8s.io` and `*.x-k8s.io`
-# groups), add-on groups whose resources never create pods or Services, and
-# the passive kinds of the Prometheus operator (whose Prometheus and
-# Alertmanager resources do create pods).
-builtin_groups := {"", "apps", "batch", "autoscaling", "policy", "extensions"}
-
-passive_groups := {
-	"cert-manager.io", "networking.istio.io", "security.istio.io",
-	"external-secrets.io", "bitnami.com", "traefik.io", "traefik.containo.us",
-}
-
-passive_kinds := {"monitoring.coreos.com": {
-	"ServiceMonitor", "PodMonitor", "PrometheusRule", "Probe", "ScrapeConfig", "AlertmanagerConfig",
-}}
-
-group(api_version) := "" if not contains(api_version, "/")
-
-else := split(api_version, "/")[0]
-
-passive(o) if group(o.apiVersion) in builtin_groups
-
-passive(o) if group(o.apiVersion) in passive_groups
-
-passive(o) if endswith(group(o.apiVersion), ".k8s.io")
-
-passive(o) if endswith(group(o.apiVersion), ".x-k8s.io")
-
-passive(o) if o.kind in passive_kinds[group(o.apiVersion)]
-
-# Namespace `ns` holds a custom resource that may make an operator create
-# pods or Services the scan cannot see (a Prometheus, an Elasticsearch, ...);
-# rules that report a missing target skip such namespaces. The engine keeps
-# in `data.inventory` only the kinds inventory rules declare, so rules using
-# this declare `"*"` among their kinds.
-operator_managed(ns) if {
-	some o in objects
-	o.namespace == ns
-	not passive(o)
 }
 
 # ---------------------------------------------------------------------------

@@ -67,35 +67,6 @@ test_container_sets if {
 	{c.name | some c in app_containers} == {"a"} with input as pod
 }
 
-inventory := {"namespace": {
-	"shop": {
-		"apps/v1": {"Deployment": {"web": {"kind": "Deployment", "spec": {"template": {"metadata": {"labels": {"app": "web"}}}}}}},
-		"batch/v1": {"CronJob": {"report": {"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"metadata": {"labels": {"app": "report"}}}}}}}}},
-		"v1": {"Pod": {"debug": {"kind": "Pod", "metadata": {"labels": {"app": "debug"}}}}},
-		"autoscaling/v2": {"HorizontalPodAutoscaler": {"web": {"spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"}}}}},
-		"monitoring.coreos.com/v1": {"ServiceMonitor": {"web": {}}},
-		"cert-manager.io/v1": {"Certificate": {"web": {}}},
-		"gateway.networking.k8s.io/v1": {"HTTPRoute": {"web": {}}},
-		"inference.networking.x-k8s.io/v1alpha2": {"InferencePool": {"web": {}}},
-	},
-	"db": {"postgresql.cnpg.io/v1": {"Cluster": {"pg": {}}}},
-	"monitoring": {"monitoring.coreos.com/v1": {"Prometheus": {"k8s": {}}}},
-}}
-
-test_inventory_views if {
-	{s.labels.app | some s in pod_sources} == {"web", "report", "debug"} with data.inventory as inventory
-	some o in objects_of_kind("Deployment") with data.inventory as inventory
-	count(hpas_for(o)) == 1 with data.inventory as inventory
-	ref(o) == {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "shop", "name": "web"}
-	finding(o, "m", ["spec"]) == {"msg": "m", "path": ["spec"], "resource": ref(o)}
-}
-
-test_operator_managed_namespaces if {
-	operator_managed("db") with data.inventory as inventory
-	operator_managed("monitoring") with data.inventory as inventory
-	not operator_managed("shop") with data.inventory as inventory
-}
-
 test_probe_target_prefers_the_container_with_ports if {
 	pod := {"kind": "Pod", "spec": {"containers": [{"name": "log", "ports": null}, {"name": "app", "ports": [{"containerPort": 80}]}]}}
 	probe_target.name == "app" with input as pod

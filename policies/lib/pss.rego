@@ -20,8 +20,16 @@ windows if k8s.pod_spec.spec.os.name == "windows"
 user_namespace if k8s.pod_spec.spec.hostUsers == false
 
 # The longest prefix of `path` that exists (non-null) in the input document:
-# the field itself when set, else its nearest existing parent.
-nearest(path) := array.slice(path, 0, n) if {
+# the field itself when set, else its nearest existing parent. (A prefix
+# that exists implies all shorter ones do, so the field and its parent, the
+# usual answers, are checked first.)
+nearest(path) := path if {
+	object.get(input, path, null) != null
+} else := parent if {
+	count(path) > 0
+	parent := array.slice(path, 0, count(path) - 1)
+	object.get(input, parent, null) != null
+} else := array.slice(path, 0, n) if {
 	n := max([i |
 		some i in numbers.range(0, count(path))
 		object.get(input, array.slice(path, 0, i), null) != null

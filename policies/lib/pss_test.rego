@@ -29,4 +29,7 @@ test_nearest if {
 	nearest(["spec", "containers", 0, "securityContext", "runAsNonRoot"]) == ["spec", "containers", 0, "securityContext", "runAsNonRoot"] with input as doc
 	nearest(["spec", "containers", 0, "securityContext", "capabilities", "drop"]) == ["spec", "containers", 0, "securityContext"] with input as doc
 	nearest(["spec", "containers", 1, "securityContext", "runAsNonRoot"]) == ["spec", "containers", 1] with input as doc
+	nearest(["spec", "containers", 1, "securityContext", "seccompProfile", "type"]) == ["spec", "containers", 1] with input as doc
+	nearest(["spec", "os", "name"]) == ["spec"] with input as doc
+	nearest([]) == [] with input as doc
 }

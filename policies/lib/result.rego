@@ -15,8 +15,15 @@ finding_with_fix(msg, path, ops) := {"msg": msg, "path": path, "fix": ops}
 # A JSON Patch that sets the value at `path`.
 set_to(path, value) := [{"op": "replace", "path": pointer(path), "value": value}]
 
-# RFC 6901 pointer for a path of keys and indices.
-pointer(path) := concat("", [sprintf("/%v", [escape(p)]) | some p in path])
+# RFC 6901 pointer for a path of keys and indices. Keys rarely contain `~`
+# or `/`, so the segments are first joined as they are and escaped one by
+# one only when that finds one.
+pointer(path) := concat("", ["/", joined]) if {
+	count(path) > 0
+	joined := concat("/", [sprintf("%v", [p]) | some p in path])
+	not contains(joined, "~")
+	count(split(joined, "/")) == count(path)
+} else := concat("", [sprintf("/%v", [escape(p)]) | some p in path])
 
 escape(p) := replace(replace(p, "~", "~0"), "/", "~1") if is_string(p)
 
@@ -25,8 +32,17 @@ else := p
 # A JSON Patch that makes the value at `path` in `doc` equal `value`, first
 # adding `{}` for every missing (or null) parent object, so the patch applies
 # whether or not e.g. `securityContext` exists yet. An `add` on an existing
-# member replaces it (RFC 6902), so the patch is idempotent.
-ensure(doc, path, value) := array.concat(parents, [{"op": "add", "path": pointer(path), "value": value}]) if {
+# member replaces it (RFC 6902), so the patch is idempotent. A parent that
+# exists implies all of its own parents do, so the common cases (the parent
+# exists; only the parent is missing) are checked first.
+ensure(doc, path, value) := [add_op(path, value)] if {
+	count(path) > 0
+	object.get(doc, array.slice(path, 0, count(path) - 1), null) != null
+} else := [add_op(parent, {}), add_op(path, value)] if {
+	count(path) > 1
+	object.get(doc, array.slice(path, 0, count(path) - 2), null) != null
+	parent := array.slice(path, 0, count(path) - 1)
+} else := array.concat(parents, [add_op(path, value)]) if {
 	n := count(path)
 	missing := [i |
 		some i in numbers.range(0, n - 1)
@@ -34,9 +50,11 @@ ensure(doc, path, value) := array.concat(parents, [{"op": "add", "path": pointer
 		object.get(doc, array.slice(path, 0, i + 1), null) == null
 	]
 	first := min(array.concat(missing, [n]))
-	parents := [{"op": "add", "path": pointer(array.slice(path, 0, i + 1)), "value": {}} |
+	parents := [add_op(array.slice(path, 0, i + 1), {}) |
 		some i in numbers.range(0, n - 1)
 		i < n - 1
 		i >= first
 	]
 }
+
+add_op(path, value) := {"op": "add", "path": pointer(path), "value": value}

@@ -4,6 +4,13 @@ import rego.v1
 
 test_pointer_escapes_keys if {
 	pointer(["metadata", "annotations", "a/b~c", 0]) == "/metadata/annotations/a~1b~0c/0"
+	pointer(["metadata", "annotations", "a/b", "c"]) == "/metadata/annotations/a~1b/c"
+}
+
+test_pointer_of_plain_keys if {
+	pointer(["spec", "containers", 0, "image"]) == "/spec/containers/0/image"
+	pointer(["metadata", ""]) == "/metadata/"
+	pointer([]) == ""
 }
 
 test_set_to_builds_a_replace_op if {
@@ -25,6 +32,14 @@ test_ensure_replaces_null_parent_and_existing_value if {
 		{"op": "add", "path": "/spec/securityContext/runAsNonRoot", "value": true},
 	]
 	ensure({"spec": {"securityContext": {"runAsNonRoot": false}}}, ["spec", "securityContext", "runAsNonRoot"], true) == [{"op": "add", "path": "/spec/securityContext/runAsNonRoot", "value": true}]
+}
+
+test_ensure_adds_every_missing_parent if {
+	ensure({"spec": {"template": null}}, ["spec", "template", "spec", "hostUsers"], false) == [
+		{"op": "add", "path": "/spec/template", "value": {}},
+		{"op": "add", "path": "/spec/template/spec", "value": {}},
+		{"op": "add", "path": "/spec/template/spec/hostUsers", "value": false},
+	]
 }
 
 test_ensure_top_level if {

@@ -26,9 +26,10 @@ import data.assay.lib.result
 deny contains result.finding(msg, path) if {
 	some c in bp.workload_containers
 	image := c.container.image
-	bp.mutable_image(image)
+	ref := bp.image_ref(image)
+	bp.mutable_ref(ref)
 	path := array.concat(c.path, ["image"])
-	msg := sprintf("%s image %q %s", [k8s.container_label(c), image, problem(bp.image_ref(image).tag)])
+	msg := sprintf("%s image %q %s", [k8s.container_label(c), image, problem(ref.tag)])
 }
 
 problem("") := "has no tag and resolves to latest"

@@ -30,7 +30,7 @@ warn contains result.finding(msg, path) if {
 	image := c.container.image
 	ref := bp.image_ref(image)
 	ref.digest == ""
-	not bp.mutable_image(image)
+	not bp.mutable_ref(ref)
 	path := array.concat(c.path, ["image"])
 	msg := sprintf("%s image %q is not pinned by digest", [k8s.container_label(c), image])
 }

@@ -20,18 +20,16 @@ package assay.kubernetes.bestpractice.single_replica
 
 import rego.v1
 
-import data.assay.lib.bestpractice as bp
+import data.assay.lib.inventory as inv
 
-warn contains bp.finding(o, msg, path_of(o)) if {
-	some o in bp.objects_of_kind("Deployment")
+warn contains inv.finding(o, msg, path_of(o)) if {
+	some o in inv.objects_of_kind("Deployment")
 	replicas(o) == 1
-	count(bp.hpas_for(o)) == 0
-	labels := bp.pod_labels(o)
+	count(inv.hpas_for(o)) == 0
+	labels := inv.pod_labels(o)
 	services := sort([s.name |
-		some s in bp.objects_of_kind("Service")
-		s.namespace == o.namespace
+		some s in inv.services_selecting(o.namespace, labels)
 		object.get(s.object, ["spec", "type"], "ClusterIP") != "ExternalName"
-		bp.map_selector_matches(object.get(s.object, ["spec", "selector"], null), labels)
 	])
 	count(services) > 0
 	msg := sprintf("Deployment %q runs a single replica behind Service %q", [o.name, services[0]])

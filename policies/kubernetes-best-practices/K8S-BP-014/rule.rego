@@ -20,13 +20,13 @@ package assay.kubernetes.bestpractice.hpa_replicas
 
 import rego.v1
 
-import data.assay.lib.bestpractice as bp
+import data.assay.lib.inventory as inv
 
-deny contains bp.finding_with_fix(o, msg, ["spec", "replicas"], [{"op": "remove", "path": "/spec/replicas"}]) if {
-	some o in bp.objects
-	o.kind in {"Deployment", "StatefulSet"}
+deny contains inv.finding_with_fix(o, msg, ["spec", "replicas"], [{"op": "remove", "path": "/spec/replicas"}]) if {
+	some kind in ["Deployment", "StatefulSet"]
+	some o in inv.objects_of_kind(kind)
 	o.object.spec.replicas != null
-	hpas := sort([h.name | some h in bp.hpas_for(o)])
+	hpas := sort([h.name | some h in inv.hpas_for(o)])
 	count(hpas) > 0
 	msg := sprintf("%s %q sets spec.replicas although HorizontalPodAutoscaler %q scales it", [o.kind, o.name, hpas[0]])
 }

@@ -22,21 +22,15 @@ package assay.kubernetes.bestpractice.hpa_target
 
 import rego.v1
 
-import data.assay.lib.bestpractice as bp
+import data.assay.lib.inventory as inv
 
 scalable_kinds := {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"}
 
-deny contains bp.finding(h, msg, ["spec", "scaleTargetRef", "name"]) if {
-	some h in bp.objects_of_kind("HorizontalPodAutoscaler")
+deny contains inv.finding(h, msg, ["spec", "scaleTargetRef", "name"]) if {
+	some h in inv.objects_of_kind("HorizontalPodAutoscaler")
 	target := h.object.spec.scaleTargetRef
 	target.kind in scalable_kinds
-	not bp.operator_managed(h.namespace)
-	not exists(h.namespace, target.kind, target.name)
+	not inv.operator_managed(h.namespace)
+	count(inv.objects_named(h.namespace, target.kind, target.name)) == 0
 	msg := sprintf("HorizontalPodAutoscaler targets %s %q, which is not among the scanned objects of namespace %q", [target.kind, target.name, h.namespace])
-}
-
-exists(ns, kind, name) if {
-	some o in bp.objects_of_kind(kind)
-	o.namespace == ns
-	o.name == name
 }

@@ -21,17 +21,15 @@ package assay.kubernetes.bestpractice.recreate_strategy
 
 import rego.v1
 
-import data.assay.lib.bestpractice as bp
+import data.assay.lib.inventory as inv
 
-warn contains bp.finding(o, msg, ["spec", "strategy", "type"]) if {
-	some o in bp.objects_of_kind("Deployment")
+warn contains inv.finding(o, msg, ["spec", "strategy", "type"]) if {
+	some o in inv.objects_of_kind("Deployment")
 	o.object.spec.strategy.type == "Recreate"
-	labels := bp.pod_labels(o)
+	labels := inv.pod_labels(o)
 	services := sort([s.name |
-		some s in bp.objects_of_kind("Service")
-		s.namespace == o.namespace
+		some s in inv.services_selecting(o.namespace, labels)
 		object.get(s.object, ["spec", "type"], "ClusterIP") != "ExternalName"
-		bp.map_selector_matches(object.get(s.object, ["spec", "selector"], null), labels)
 	])
 	count(services) > 0
 	msg := sprintf("Deployment %q uses the Recreate strategy, so Service %q has no endpoints during each rollout", [o.name, services[0]])

@@ -22,28 +22,24 @@ package assay.kubernetes.bestpractice.statefulset_service
 
 import rego.v1
 
-import data.assay.lib.bestpractice as bp
+import data.assay.lib.inventory as inv
 
-deny contains bp.finding(o, msg, ["spec", "serviceName"]) if {
-	some o in bp.objects_of_kind("StatefulSet")
+deny contains inv.finding(o, msg, ["spec", "serviceName"]) if {
+	some o in inv.objects_of_kind("StatefulSet")
 	name := o.object.spec.serviceName
 	is_string(name)
 	name != ""
-	not bp.operator_managed(o.namespace)
+	not inv.operator_managed(o.namespace)
 	count(services(o.namespace, name)) == 0
 	msg := sprintf("StatefulSet names Service %q, which is not among the scanned objects of namespace %q", [name, o.namespace])
 }
 
-deny contains bp.finding(o, msg, ["spec", "serviceName"]) if {
-	some o in bp.objects_of_kind("StatefulSet")
+deny contains inv.finding(o, msg, ["spec", "serviceName"]) if {
+	some o in inv.objects_of_kind("StatefulSet")
 	name := o.object.spec.serviceName
 	some s in services(o.namespace, name)
 	object.get(s.object, ["spec", "clusterIP"], "") != "None"
 	msg := sprintf("StatefulSet names Service %q, which is not headless (spec.clusterIP: None)", [name])
 }
 
-services(ns, name) := {s |
-	some s in bp.objects_of_kind("Service")
-	s.namespace == ns
-	s.name == name
-}
+services(ns, name) := inv.objects_named(ns, "Service", name)

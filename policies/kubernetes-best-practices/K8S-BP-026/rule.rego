@@ -23,21 +23,15 @@ package assay.kubernetes.bestpractice.service_selector
 
 import rego.v1
 
-import data.assay.lib.bestpractice as bp
+import data.assay.lib.inventory as inv
 
-deny contains bp.finding(s, msg, ["spec", "selector"]) if {
-	some s in bp.objects_of_kind("Service")
+deny contains inv.finding(s, msg, ["spec", "selector"]) if {
+	some s in inv.objects_of_kind("Service")
 	object.get(s.object, ["spec", "type"], "ClusterIP") != "ExternalName"
 	selector := s.object.spec.selector
 	is_object(selector)
 	count(selector) > 0
-	not bp.operator_managed(s.namespace)
-	not selects_pods(s.namespace, selector)
+	not inv.operator_managed(s.namespace)
+	not inv.selects_any_pod(s.namespace, selector)
 	msg := sprintf("Service selector %v matches no pods among the scanned objects of namespace %q", [selector, s.namespace])
-}
-
-selects_pods(ns, selector) if {
-	some source in bp.pod_sources
-	source.object.namespace == ns
-	bp.map_selector_matches(selector, source.labels)
 }

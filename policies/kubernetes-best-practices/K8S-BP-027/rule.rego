@@ -22,18 +22,18 @@ package assay.kubernetes.bestpractice.ingress_backend
 
 import rego.v1
 
-import data.assay.lib.bestpractice as bp
+import data.assay.lib.inventory as inv
 
-deny contains bp.finding(i, msg, b.name_path) if {
-	some i in bp.objects_of_kind("Ingress")
+deny contains inv.finding(i, msg, b.name_path) if {
+	some i in inv.objects_of_kind("Ingress")
 	some b in backends(i.object)
-	not bp.operator_managed(i.namespace)
+	not inv.operator_managed(i.namespace)
 	count(services(i.namespace, b.name)) == 0
 	msg := sprintf("Ingress backend Service %q is not among the scanned objects of namespace %q", [b.name, i.namespace])
 }
 
-deny contains bp.finding(i, msg, b.port_path) if {
-	some i in bp.objects_of_kind("Ingress")
+deny contains inv.finding(i, msg, b.port_path) if {
+	some i in inv.objects_of_kind("Ingress")
 	some b in backends(i.object)
 	some s in services(i.namespace, b.name)
 	b.port != null
@@ -42,11 +42,7 @@ deny contains bp.finding(i, msg, b.port_path) if {
 	msg := sprintf("Ingress backend Service %q has no port %s", [b.name, describe(b.port)])
 }
 
-services(ns, name) := {s |
-	some s in bp.objects_of_kind("Service")
-	s.namespace == ns
-	s.name == name
-}
+services(ns, name) := inv.objects_named(ns, "Service", name)
 
 has_port(svc, port) if {
 	is_number(port)

@@ -31,10 +31,14 @@ warn contains {
 	"path": path,
 	"resource": {"apiVersion": api_version, "kind": kind, "namespace": ns, "name": name},
 } if {
-	some ns, api_version, kind, name
-	obj := data.inventory.namespace[ns][api_version][kind][name]
+	some ns, by_api_version in data.inventory.namespace
+	some api_version, by_kind in by_api_version
+	some kind, by_name in by_kind
 	kind in k8s.workload_kinds
-	ps := k8s.pod_spec with input as obj
+	some name, obj in by_name
+	# The full path evaluates only pod_spec for each object; through the
+	# `k8s` alias the whole package would be evaluated again each time.
+	ps := data.assay.lib.kubernetes.pod_spec with input as obj
 	account := service_account(ps.spec)
 	mounted(ps.spec, ns, account)
 	path := where(ps)
@@ -59,8 +63,8 @@ mounted(spec, ns, account) if {
 }
 
 account_disables(ns, account) if {
-	some api_version
-	data.inventory.namespace[ns][api_version].ServiceAccount[account].automountServiceAccountToken == false
+	some by_kind in object.get(data.inventory.namespace, ns, {})
+	by_kind.ServiceAccount[account].automountServiceAccountToken == false
 }
 
 message(spec, account) := "pod sets automountServiceAccountToken=true; mount the service account token only if the workload calls the Kubernetes API" if {
