@@ -4,6 +4,12 @@ use assay::cli::{Cli, Command, PoliciesCommand};
 use clap::Parser;
 
 fn main() {
+    // regorus raises (and catches) internal errors while it evaluates; with
+    // RUST_BACKTRACE set, anyhow would capture a backtrace for each one.
+    // Library backtraces are never shown to users, so switch them off.
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
+        std::env::set_var("RUST_LIB_BACKTRACE", "0");
+    }
     let cli = Cli::parse();
     let code = match &cli.command {
         Command::Scan(args) => assay::scan::scan(args),

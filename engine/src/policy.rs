@@ -788,6 +788,9 @@ impl PolicySet {
                 }
             }
         }
+        // Prepare (analyse, schedule) once, so the copies every worker
+        // makes start prepared instead of each redoing it.
+        let _ = engine.eval_query("true".to_string(), false);
         Self {
             engine,
             namespaces: HashMap::new(),
@@ -914,7 +917,9 @@ impl PolicySet {
         data.insert(regorus::Value::from("inventory"), inventory);
         let data = regorus::Value::from(data);
         self.data = Some(data.clone());
-        self.engine.add_data(data).map_err(|e| format!("{e:#}"))
+        self.engine.add_data(data).map_err(|e| format!("{e:#}"))?;
+        let _ = self.engine.eval_query("true".to_string(), false);
+        Ok(())
     }
 
     /// Rules that apply to a resource of this kind, in package order.
