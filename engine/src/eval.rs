@@ -185,9 +185,17 @@ where
         resource: &Resource,
         out: &mut Vec<Finding>,
     ) -> bool {
-        let result = match &agg.program {
+        let program = agg.program.as_ref().and_then(|lazy| {
+            lazy.get_or_init(|| crate::policy::compile_program(&mut self.engine, &agg.rule))
+                .clone()
+        });
+        let result = match &program {
             Some(program) => self.run_vm(&agg.rule, program),
-            None => self.engine.eval_rule(agg.rule.clone()).ok(),
+            None => {
+                // A first-use compile may have reset the engine's input.
+                self.engine.set_input(self.input.clone());
+                self.engine.eval_rule(agg.rule.clone()).ok()
+            }
         };
         let Some(regorus::Value::Object(all)) = result else {
             return false;

@@ -636,10 +636,15 @@ pub(crate) struct Aggregate {
     pub(crate) members: Vec<usize>,
     /// The rule compiled for regorus's virtual machine (several times faster
     /// than its tree-walking interpreter), when it compiles.
-    pub(crate) program: Option<std::sync::Arc<regorus::rvm::program::Program>>,
+    pub(crate) program: Option<Lazy>,
     /// (rule index, what, key in the aggregate's object).
     pub(crate) outputs: Vec<(usize, Output, regorus::Value)>,
 }
+
+/// A program compiled on first use and shared by every copy of the set: a
+/// scan that meets three kinds compiles three programs, not all of them.
+pub(crate) type Lazy =
+    std::sync::Arc<std::sync::OnceLock<Option<std::sync::Arc<regorus::rvm::program::Program>>>>;
 
 /// One value a rule contributes to an aggregate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -767,8 +772,8 @@ impl PolicySet {
         other_k8s_members.dedup();
         let mut other_k8s = group(other_k8s_members);
         let mut other = group(any_kind);
-        // Compile the built-in packs' aggregates for the VM once all modules
-        // are in. (regorus 0.14's VM mis-evaluates a few constructs — `else`
+        // The built-in packs' aggregates run on the VM, compiled on first
+        // use. (regorus 0.14's VM mis-evaluates a few constructs — `else`
         // after an undefined user-function assignment, functions of more
         // than 8 arguments — so only rules whose fixtures prove VM and
         // interpreter agree run on it; user rules keep the interpreter.)
@@ -784,7 +789,7 @@ impl PolicySet {
                     .iter()
                     .all(|&i| rules.get(i).is_some_and(|r| r.pack.is_some()));
                 if builtin {
-                    agg.program = compile_program(&mut engine, &agg.rule);
+                    agg.program = Some(Lazy::default());
                 }
             }
         }
@@ -938,7 +943,7 @@ impl PolicySet {
 
 /// Compile a rule to an RVM program; `None` when the compiler does not
 /// support something in it (the interpreter then evaluates it).
-fn compile_program(
+pub(crate) fn compile_program(
     engine: &mut regorus::Engine,
     rule: &str,
 ) -> Option<std::sync::Arc<regorus::rvm::program::Program>> {
@@ -1141,5 +1146,13 @@ mod tests {
         for kind in ["v1/Pod", "batch/v1/Job", "v1/Service"] {
             assert_eq!(fired(&set, kind), fired(&interpreted, kind), "{kind}");
         }
+        let compiled = set
+            .group("v1/Pod", "Pod")
+            .aggregates
+            .iter()
+            .filter_map(|a| a.program.as_ref())
+            .filter(|lazy| matches!(lazy.get(), Some(Some(_))))
+            .count();
+        assert_eq!(compiled, 1, "the built-in aggregate compiled on first use");
     }
 }
