@@ -104,15 +104,7 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
         outcome.report.notes.extend(notes);
         return outcome;
     }
-    let mut inputs = Vec::new();
-    for p in &args.paths {
-        match files::discover(std::slice::from_ref(p)) {
-            Ok(found) => inputs.extend(found),
-            Err(e) => errors.push(Diagnostic::new(e.to_string())),
-        }
-    }
-    inputs.sort();
-    inputs.dedup();
+    let inputs = discover(&args.paths, &mut errors);
 
     let ctx = EvalContext {
         waivers,
@@ -291,14 +283,32 @@ pub fn collect_cluster(
         concurrency: cluster.list_concurrency,
         timeout_secs: 60,
     };
+    block_on(assay_collectors::kubernetes::collect(&opts))?
+        .map_err(|e| Diagnostic::new(e.to_string()))
+}
+
+/// Every input the paths name, sorted, each once; bad paths become errors.
+fn discover(paths: &[String], errors: &mut Vec<Diagnostic>) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    for p in paths {
+        match files::discover(std::slice::from_ref(p)) {
+            Ok(found) => inputs.extend(found),
+            Err(e) => errors.push(Diagnostic::new(e.to_string())),
+        }
+    }
+    inputs.sort();
+    inputs.dedup();
+    inputs
+}
+
+/// Run a collector on a small runtime of its own.
+fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| Diagnostic::new(format!("cannot start the runtime: {e}")))?;
-    runtime
-        .block_on(assay_collectors::kubernetes::collect(&opts))
-        .map_err(|e| Diagnostic::new(e.to_string()))
+    Ok(runtime.block_on(f))
 }
 
 /// Collect the live AWS account `--aws` names.
@@ -310,14 +320,7 @@ pub fn collect_account(
         regions: account.regions.clone(),
         concurrency: account.region_concurrency,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Diagnostic::new(format!("cannot start the runtime: {e}")))?;
-    runtime
-        .block_on(assay_collectors::aws::collect(&opts))
-        .map_err(|e| Diagnostic::new(e.to_string()))
+    block_on(assay_collectors::aws::collect(&opts))?.map_err(|e| Diagnostic::new(e.to_string()))
 }
 
 /// Evaluate resources already in memory (a snapshot, a live collection).
@@ -349,7 +352,6 @@ fn run_resources(
 pub fn snapshot(args: &crate::cli::SnapshotArgs) -> i32 {
     let mut errors = Vec::new();
     let mut resources = Vec::new();
-    let mut inputs = Vec::new();
     let mut skipped = Vec::new();
     let (collector, scope) = if args.aws {
         match collect_account(&args.account) {
@@ -395,14 +397,7 @@ pub fn snapshot(args: &crate::cli::SnapshotArgs) -> i32 {
     } else {
         ("files", args.paths.clone())
     };
-    for p in &args.paths {
-        match files::discover(std::slice::from_ref(p)) {
-            Ok(found) => inputs.extend(found),
-            Err(e) => errors.push(Diagnostic::new(e.to_string())),
-        }
-    }
-    inputs.sort();
-    inputs.dedup();
+    let inputs = discover(&args.paths, &mut errors);
     let limits = FileLimits::default();
     for input in &inputs {
         let scan = files::load(input, &limits);

@@ -66,30 +66,34 @@ where
         if !group.members.is_empty() {
             self.input = to_regorus(&resource.body);
             self.engine.set_input(self.input.clone());
-            // On any aggregate error, evaluate rule by rule so the error is
-            // attributed to the rule that raised it.
-            let mut done = std::collections::HashSet::new();
-            for agg in &group.aggregates {
-                if self.eval_aggregate(agg, resource, out) {
-                    done.extend(agg.members.iter().copied());
-                }
-            }
-            let mut other = Vec::new();
+            // Rego rules run inside the aggregates; a rule whose aggregate
+            // failed runs alone, so an error names the rule that raised it.
+            // Nothing is allocated when every aggregate succeeds.
+            let failed: Vec<&crate::policy::Aggregate> = group
+                .aggregates
+                .iter()
+                .filter(|agg| !self.eval_aggregate(agg, resource, out))
+                .collect();
+            let covered = |i: usize| {
+                group.aggregates.iter().any(|a| a.members.contains(&i))
+                    && !failed.iter().any(|a| a.members.contains(&i))
+            };
             for &i in &group.members {
                 let Some(rule) = set.rules().get(i) else {
                     continue;
                 };
-                if !rule.applies_to(kind, short) {
-                    continue;
-                }
-                if !rule.is_rego() {
-                    other.push(rule);
-                } else if !done.contains(&i) {
+                if rule.is_rego() && rule.applies_to(kind, short) && !covered(i) {
                     self.eval_rule(rule, resource, out);
                 }
             }
-            // Constraints change `input`, so they come last.
-            for rule in other {
+            // Constraints and CEL policies set their own `input`: last.
+            for &i in &group.members {
+                let Some(rule) = set.rules().get(i) else {
+                    continue;
+                };
+                if rule.is_rego() || !rule.applies_to(kind, short) {
+                    continue;
+                }
                 if rule.vap.is_some() {
                     self.eval_vap(rule, resource, out);
                 } else {
