@@ -105,16 +105,17 @@ pub enum GateCommand {
     Terraform(GateTerraformArgs),
 }
 
-/// Which policies a gate or the webhook loads.
+/// Which policies a scan, a gate or the webhook loads.
 #[derive(Debug, Clone, Args, Default)]
 pub struct PolicyArgs {
-    /// Extra policy directory or file (repeatable).
+    /// Extra policy directory or file (repeatable), adding to the built-ins:
+    /// Rego, Gatekeeper templates and constraints, ValidatingAdmissionPolicies.
     #[arg(long = "policy", short = 'p', value_name = "PATH")]
     pub policies: Vec<PathBuf>,
     /// Do not load the built-in packs.
     #[arg(long)]
     pub no_builtin: bool,
-    /// Load only this built-in pack (repeatable).
+    /// Load only this built-in pack (repeatable); see `assay policies list`.
     #[arg(long = "pack", value_name = "NAME")]
     pub packs: Vec<String>,
 }
@@ -391,15 +392,8 @@ pub struct ScanArgs {
     /// Exit 1 when a failing finding is at or above this severity.
     #[arg(long, value_enum, default_value = "low")]
     pub fail_on: SeverityArg,
-    /// Extra policy directory or .rego file (repeatable); adds to the built-ins.
-    #[arg(long = "policy", short = 'p', value_name = "PATH")]
-    pub policies: Vec<PathBuf>,
-    /// Do not load the built-in packs.
-    #[arg(long)]
-    pub no_builtin: bool,
-    /// Load only this built-in pack (repeatable); see `assay policies list`.
-    #[arg(long = "pack", value_name = "NAME")]
-    pub packs: Vec<String>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
     /// Run only the rules of this framework and summarise its controls
     /// (e.g. cis-kubernetes, pss-restricted, best-practices).
     #[arg(long, value_name = "NAME")]

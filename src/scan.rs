@@ -51,9 +51,9 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
     let show_progress =
         !args.quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let (mut set, mut errors) = policies::load(&PolicyChoice {
-        no_builtin: args.no_builtin,
-        packs: args.packs.clone(),
-        paths: args.policies.clone(),
+        no_builtin: args.policy.no_builtin,
+        packs: args.policy.packs.clone(),
+        paths: args.policy.policies.clone(),
         namespaces: args.namespaces.clone(),
         framework: args.framework.clone(),
         limits: Limits {
