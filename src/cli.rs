@@ -16,7 +16,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Evaluate files (or stdin, `-`) against the built-in and given policies.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// The policy catalogue.
     #[command(subcommand)]
     Policies(PoliciesCommand),
