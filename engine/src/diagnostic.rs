@@ -71,15 +71,21 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// `file:line:col: message` on one line, without the source excerpt.
+    pub fn headline(&self) -> String {
+        match (&self.file, self.line, self.column) {
+            (Some(file), Some(l), Some(c)) => format!("{file}:{l}:{c}: {}", self.message),
+            (Some(file), Some(l), None) => format!("{file}:{l}: {}", self.message),
+            (Some(file), _, _) => format!("{file}: {}", self.message),
+            _ => self.message.clone(),
+        }
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.file, self.line, self.column) {
-            (Some(file), Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: ")?,
-            (Some(file), Some(l), None) => write!(f, "{file}:{l}: ")?,
-            (Some(file), _, _) => write!(f, "{file}: ")?,
-            _ => {}
-        }
-        write!(f, "{}", self.message)?;
+        f.write_str(&self.headline())?;
         if let (Some(src), Some(l)) = (&self.source_line, self.line) {
             let gutter = l.to_string().len();
             write!(f, "\n{:gutter$} |\n{l} | {src}", "")?;

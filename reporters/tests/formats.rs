@@ -127,13 +127,7 @@ fn sample() -> (Report, Vec<RuleMetadata>) {
 
 fn output(format: Format) -> String {
     let (report, rules) = sample();
-    let ctx = Context {
-        rules: &rules,
-        tool_version: "0.0.0-test",
-        exit_code: 2,
-        color: false,
-        compliance_detail: false,
-    };
+    let ctx = Context::new(&rules, "0.0.0-test", 2);
     let mut out = Vec::new();
     render(format, &report, &ctx, &mut out).unwrap();
     String::from_utf8(out).unwrap()
@@ -204,13 +198,7 @@ fn baseline_warnings_do_not_reduce_the_failing_count() {
     let (mut report, rules) = sample();
     // A warning in the baseline must not be subtracted from the failures.
     report.findings[3].baseline = true;
-    let ctx = Context {
-        rules: &rules,
-        tool_version: "0.0.0-test",
-        exit_code: 2,
-        color: false,
-        compliance_detail: false,
-    };
+    let ctx = Context::new(&rules, "0.0.0-test", 2);
     let mut out = Vec::new();
     render(Format::Text, &report, &ctx, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
@@ -223,4 +211,110 @@ fn baseline_warnings_do_not_reduce_the_failing_count() {
 #[test]
 fn text_report() {
     insta::assert_snapshot!("text", output(Format::Text));
+}
+
+#[test]
+fn markdown_report() {
+    let md = output(Format::Markdown);
+    assert!(md.starts_with("## ⚠️ Assay: 2 failing"), "{md}");
+    insta::assert_snapshot!("markdown", md);
+}
+
+/// Parse JUnit XML and check that the totals add up across suites.
+fn junit_totals(xml: &str) -> [usize; 4] {
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let attr =
+        |n: roxmltree::Node<'_, '_>, a: &str| -> usize { n.attribute(a).unwrap().parse().unwrap() };
+    let mut sums = [0usize; 4];
+    for suite in root.children().filter(|n| n.has_tag_name("testsuite")) {
+        let cases: Vec<_> = suite
+            .children()
+            .filter(|n| n.has_tag_name("testcase"))
+            .collect();
+        assert_eq!(attr(suite, "tests"), cases.len());
+        let count = |tag: &str| {
+            cases
+                .iter()
+                .filter(|c| c.children().any(|n| n.has_tag_name(tag)))
+                .count()
+        };
+        assert_eq!(attr(suite, "failures"), count("failure"));
+        assert_eq!(attr(suite, "errors"), count("error"));
+        assert_eq!(attr(suite, "skipped"), count("skipped"));
+        for (i, a) in ["tests", "failures", "errors", "skipped"]
+            .iter()
+            .enumerate()
+        {
+            sums[i] += attr(suite, a);
+        }
+    }
+    for (i, a) in ["tests", "failures", "errors", "skipped"]
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(attr(root, a), sums[i], "{a}");
+    }
+    sums
+}
+
+#[test]
+fn junit_is_well_formed_and_counts_add_up() {
+    let xml = output(Format::Junit);
+    // K8S-1: error (the rule error wins over the failure) ; K8S-2: fail ; K8S-3: baseline skip ;
+    // input errors: one.
+    assert_eq!(junit_totals(&xml), [4, 1, 2, 1]);
+    insta::assert_snapshot!("junit", xml);
+}
+
+#[test]
+fn junit_lists_clean_resources_as_passing_cases() {
+    let (report, rules) = sample();
+    let clean = assay_engine::finding::ResourceRef::from(&ResourceId {
+        provider: Provider::Kubernetes,
+        kind: "v1/Pod".into(),
+        scope: "shop".into(),
+        name: "clean & <tidy>".into(),
+    });
+    let checked = vec![assay_reporters::Checked {
+        resource: clean,
+        file: Some("k8s/clean.yaml".into()),
+        rules: vec!["K8S-1".into(), "K8S-2".into()],
+    }];
+    let mut ctx = Context::new(&rules, "0.0.0-test", 2);
+    ctx.checked = &checked;
+    let mut out = Vec::new();
+    render(Format::Junit, &report, &ctx, &mut out).unwrap();
+    let xml = String::from_utf8(out).unwrap();
+    assert_eq!(junit_totals(&xml), [6, 1, 2, 1]);
+    assert!(xml.contains("<testcase name=\"Pod shop/clean &amp; &lt;tidy&gt;\" classname=\"K8S-1\" file=\"k8s/clean.yaml\"/>"), "{xml}");
+}
+
+#[test]
+fn html_report_is_self_contained_and_shows_the_trend() {
+    let (report, rules) = sample();
+    let history: Vec<assay_reporters::TrendPoint> = (1..=3)
+        .map(|i| assay_reporters::TrendPoint {
+            scan: i.to_string(),
+            time: format!("2026-11-2{i}T00:00:00Z"),
+            failing: 5 - i,
+            by_severity: BTreeMap::from([("critical".to_string(), 1)]),
+        })
+        .collect();
+    let mut ctx = Context::new(&rules, "0.0.0-test", 2);
+    ctx.history = &history;
+    ctx.target = Some("k8s/");
+    let mut out = Vec::new();
+    render(Format::Html, &report, &ctx, &mut out).unwrap();
+    let html = String::from_utf8(out).unwrap();
+    for external in ["src=\"http", "href=\"http", "@import", "<link"] {
+        assert!(!html.contains(external), "{external}");
+    }
+    assert_eq!(html.matches("<circle").count(), 3);
+    assert_eq!(
+        html.matches("<tr data-severity").count(),
+        report.findings.len()
+    );
+    insta::assert_snapshot!("html", html);
 }
