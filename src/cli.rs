@@ -36,6 +36,136 @@ pub enum Command {
     /// Pre-apply gates: block bad manifests or Terraform plans before they land.
     #[command(subcommand)]
     Gate(GateCommand),
+    /// Recorded scans in the state store, newest first.
+    History(HistoryArgs),
+    /// What changed between two scans or snapshots: resources and findings.
+    Diff(DiffArgs),
+    /// Bless a desired state that `assay drift` compares live state against.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// How live state departs from the blessed baseline.
+    Drift(Box<DriftArgs>),
+}
+
+/// The state store.
+#[derive(Debug, Clone, Args, Default)]
+pub struct StateArgs {
+    /// State database (default: $XDG_STATE_HOME/assay/state.db, else ~/.local/state/assay/state.db).
+    #[arg(long = "state", value_name = "PATH", env = "ASSAY_STATE")]
+    pub path: Option<PathBuf>,
+}
+
+/// Arguments of `assay history`.
+#[derive(Debug, Clone, Args)]
+pub struct HistoryArgs {
+    /// Only scans of this target (see the TARGET column).
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// At most this many scans.
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub limit: usize,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "text")]
+    pub format: DiffFormatArg,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+/// Formats of `diff`, `drift` and `history`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormatArg {
+    /// For people.
+    Text,
+    /// For programs.
+    Json,
+    /// For pull requests and CI summaries.
+    Markdown,
+}
+
+/// Arguments of `assay diff`.
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// The older state: a scan id, `latest`, `latest~N`, or a snapshot file.
+    pub from: String,
+    /// The newer state (same forms).
+    pub to: String,
+    /// Resolve `latest` among scans of this target only.
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "text")]
+    pub format: DiffFormatArg,
+    /// Policies that judge snapshot files (scans carry their findings).
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+/// `assay baseline …`
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Bless a scan (`42`, `latest`), a snapshot file, or manifests (paths).
+    Set(BaselineSetArgs),
+    /// The baselines in the state store.
+    List(BaselineListArgs),
+}
+
+/// Arguments of `assay baseline set`.
+#[derive(Debug, Clone, Args)]
+pub struct BaselineSetArgs {
+    /// A scan reference, one snapshot file, or files/directories of manifests.
+    #[arg(required = true)]
+    pub sources: Vec<String>,
+    /// Baseline name.
+    #[arg(long, default_value = "default")]
+    pub name: String,
+    /// Resolve `latest` among scans of this target only.
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+/// Arguments of `assay baseline list`.
+#[derive(Debug, Clone, Args)]
+pub struct BaselineListArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+/// Arguments of `assay drift`.
+#[derive(Debug, Clone, Args)]
+pub struct DriftArgs {
+    /// Compare these files instead of a live source.
+    pub paths: Vec<String>,
+    /// Compare the live Kubernetes cluster.
+    #[arg(long, conflicts_with_all = ["paths", "aws", "snapshot"])]
+    pub k8s: bool,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+    /// Compare the live AWS account.
+    #[arg(long, conflicts_with_all = ["paths", "snapshot"])]
+    pub aws: bool,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    /// Compare a snapshot file (from `assay snapshot`).
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    pub snapshot: Option<PathBuf>,
+    /// The baseline to compare against.
+    #[arg(long = "against", value_name = "NAME", default_value = "default")]
+    pub baseline: String,
+    /// Also report live resources the baseline does not have (of kinds it has).
+    #[arg(long)]
+    pub unmanaged: bool,
+    /// JSON pointer pattern to ignore (repeatable; `*` one segment, leading `**` any).
+    #[arg(long = "ignore", value_name = "POINTER")]
+    pub ignore: Vec<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "text")]
+    pub format: DiffFormatArg,
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// Which cluster and what of it (`--k8s`).
@@ -335,6 +465,12 @@ pub enum FormatArg {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning.
     Sarif,
+    /// JUnit XML: each rule a suite, each rule × resource a test case.
+    Junit,
+    /// Markdown, for pull-request comments and CI step summaries.
+    Markdown,
+    /// One self-contained HTML page (with a trend chart from the state store).
+    Html,
 }
 
 /// Severity thresholds.
@@ -420,6 +556,18 @@ pub struct ScanArgs {
     /// Never show progress.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Record this scan in the state store (history, diff, drift, trends).
+    #[arg(long)]
+    pub record: bool,
+    /// Name of what is scanned, in history (default: derived from the inputs).
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// Notify what changed since the last recorded scan of the target, by
+    /// the routes of this config file (see docs/state.md).
+    #[arg(long, value_name = "CONFIG", requires = "record")]
+    pub notify: Option<PathBuf>,
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// Colour choice.

@@ -68,8 +68,8 @@ pub fn terraform(args: &GateTerraformArgs) -> i32 {
     crate::scan::scan(&scan)
 }
 
-/// The `scan` a gate runs.
-fn scan_args(
+/// The `scan` a gate (or a diff of snapshots) runs.
+pub fn scan_args(
     paths: Vec<String>,
     format: FormatArg,
     output: Option<PathBuf>,
@@ -95,5 +95,9 @@ fn scan_args(
         timeout: 5.0,
         color: ColorArg::Auto,
         quiet: true,
+        record: false,
+        target: None,
+        notify: None,
+        state: crate::cli::StateArgs::default(),
     }
 }

@@ -5,9 +5,12 @@
 pub mod authoring;
 pub mod builtin;
 pub mod cli;
+pub mod config;
+pub mod cron;
 pub mod gate;
 pub mod policies;
 pub mod scan;
+pub mod state;
 pub mod webhook;
 
 /// Exit code: nothing at or above `--fail-on`.

@@ -32,6 +32,20 @@ fn main() {
         Command::Snapshot(args) => assay::scan::snapshot(args),
         Command::Gate(assay::cli::GateCommand::K8s(args)) => assay::gate::k8s(args),
         Command::Gate(assay::cli::GateCommand::Terraform(args)) => assay::gate::terraform(args),
+        Command::History(args) => {
+            assay::state::history(args, &mut std::io::stdout().lock()).unwrap_or(assay::EXIT_FAILED)
+        }
+        Command::Diff(args) => assay::state::diff_command(args, &mut std::io::stdout().lock())
+            .unwrap_or(assay::EXIT_FAILED),
+        Command::Baseline(assay::cli::BaselineCommand::Set(args)) => {
+            assay::state::baseline_set(args)
+        }
+        Command::Baseline(assay::cli::BaselineCommand::List(args)) => {
+            assay::state::baseline_list(args, &mut std::io::stdout().lock())
+                .unwrap_or(assay::EXIT_FAILED)
+        }
+        Command::Drift(args) => assay::state::drift_command(args, &mut std::io::stdout().lock())
+            .unwrap_or(assay::EXIT_FAILED),
     };
     std::process::exit(code);
 }

@@ -36,8 +36,45 @@ pub fn today() -> Date {
     Date::from_unix_days(i64::try_from(secs / 86_400).unwrap_or(0))
 }
 
+/// What else a scan does with each resource it sees: record it in the
+/// state store, list it for JUnit's passing test cases.
+#[derive(Default)]
+pub struct Hooks<'a> {
+    /// Records resource versions.
+    pub recorder: Option<&'a assay_state::Recorder>,
+    /// Collects each resource and the rules that judged it.
+    pub checked: Option<&'a std::sync::Mutex<Vec<assay_reporters::Checked>>>,
+}
+
+impl Hooks<'_> {
+    fn see(&self, set: &assay_engine::PolicySet, r: &assay_engine::Resource) {
+        if let Some(rec) = self.recorder {
+            rec.add(r);
+        }
+        if let Some(list) = self.checked {
+            let mut rules: Vec<String> = set
+                .rules()
+                .iter()
+                .filter(|x| x.applies_to(&r.id.kind, r.id.short_kind()))
+                .map(|x| x.meta.id.clone())
+                .collect();
+            rules.dedup();
+            let c = assay_reporters::Checked {
+                resource: assay_engine::finding::ResourceRef::from(&r.id),
+                file: r.source.file().map(str::to_string),
+                rules,
+            };
+            if let Ok(mut l) = list.lock() {
+                l.push(c);
+            }
+        }
+    }
+}
+
 /// The result of a scan before rendering.
 pub struct ScanOutcome {
+    /// What was scanned, as history names it.
+    pub target: String,
     /// The report.
     pub report: Report,
     /// Metadata of every loaded rule.
@@ -48,6 +85,16 @@ pub struct ScanOutcome {
 
 /// Run a scan without rendering it.
 pub fn run(args: &ScanArgs) -> ScanOutcome {
+    run_hooked(args, &Hooks::default())
+}
+
+/// The target name of a scan of `paths`.
+pub fn files_target(paths: &[String]) -> String {
+    format!("files:{}", paths.join(","))
+}
+
+/// Run a scan, calling `hooks` on every resource.
+pub fn run_hooked(args: &ScanArgs, hooks: &Hooks<'_>) -> ScanOutcome {
     let show_progress =
         !args.quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let (mut set, mut errors) = policies::load(&PolicyChoice {
@@ -73,36 +120,55 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
             }
         }
     }
+    let named = |mut o: ScanOutcome| {
+        if let Some(t) = &args.target {
+            o.target = t.clone();
+        }
+        o
+    };
     if let Some(path) = &args.snapshot {
-        return run_snapshot(args, path, set, errors, waivers);
+        return named(run_snapshot(args, path, set, errors, waivers, hooks));
     }
     if args.aws {
-        let resources = match collect_account(&args.account) {
+        let (resources, target) = match collect_account(&args.account) {
             Ok(c) => {
                 errors.extend(c.errors);
-                c.resources
+                let target = aws_target(args.account.profile.as_deref(), &c.regions);
+                (c.resources, target)
             }
             Err(d) => {
                 errors.push(d);
-                Vec::new()
+                (
+                    Vec::new(),
+                    aws_target(args.account.profile.as_deref(), &args.account.regions),
+                )
             }
         };
-        return run_resources(args, resources, set, errors, waivers);
+        let mut outcome = run_resources(args, resources, set, errors, waivers, hooks);
+        outcome.target = target;
+        return named(outcome);
     }
     if args.k8s {
-        let (resources, notes) = match collect_cluster(&args.cluster) {
+        let (resources, notes, target) = match collect_cluster(&args.cluster) {
             Ok(c) => {
                 errors.extend(c.errors);
-                (c.resources, c.skipped)
+                let target = format!("k8s:{}", c.context);
+                (c.resources, c.skipped, target)
             }
             Err(d) => {
                 errors.push(d);
-                (Vec::new(), Vec::new())
+                let ctx = args
+                    .cluster
+                    .context
+                    .clone()
+                    .unwrap_or_else(|| "current".into());
+                (Vec::new(), Vec::new(), format!("k8s:{ctx}"))
             }
         };
-        let mut outcome = run_resources(args, resources, set, errors, waivers);
+        let mut outcome = run_resources(args, resources, set, errors, waivers, hooks);
         outcome.report.notes.extend(notes);
-        return outcome;
+        outcome.target = target;
+        return named(outcome);
     }
     let inputs = discover(&args.paths, &mut errors);
 
@@ -144,6 +210,9 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
             })
             .collect();
         for scan in loaded {
+            for r in &scan.resources {
+                hooks.see(&set, r);
+            }
             errors.extend(scan.errors);
             report.notes.extend(scan.notes);
             report.resources += scan.resources.len();
@@ -171,6 +240,7 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
                     let mut findings = Vec::new();
                     for r in &scan.resources {
                         ev.evaluate(r, &mut findings);
+                        hooks.see(&set, r);
                     }
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1);
                     let count = scan.resources.len();
@@ -201,7 +271,24 @@ pub fn run(args: &ScanArgs) -> ScanOutcome {
     if !keep_all && set.inventory_rules().next().is_some() {
         Evaluator::new(&set, &ctx).evaluate_inventory(&kept, &mut report.findings);
     }
-    finish(args, &set, report, &kinds, errors)
+    let mut outcome = finish(args, &set, report, &kinds, errors);
+    outcome.target = files_target(&args.paths);
+    named(outcome)
+}
+
+/// The target name of an AWS scan.
+pub fn aws_target(profile: Option<&str>, regions: &[String]) -> String {
+    let mut regions = regions.to_vec();
+    regions.sort();
+    format!(
+        "aws:{}/{}",
+        profile.unwrap_or("default"),
+        if regions.is_empty() {
+            "all".to_string()
+        } else {
+            regions.join(",")
+        }
+    )
 }
 
 /// Sort, apply the baseline, summarise compliance, decide the exit code.
@@ -235,6 +322,7 @@ fn finish(
     report.errors = errors;
     let exit_code = report.outcome(Severity::from(args.fail_on)).code();
     ScanOutcome {
+        target: String::new(),
         report,
         rules: set.rules().iter().map(|r| r.meta.clone()).collect(),
         exit_code,
@@ -248,16 +336,16 @@ fn run_snapshot(
     set: assay_engine::PolicySet,
     mut errors: Vec<Diagnostic>,
     waivers: Vec<assay_engine::waiver::Waiver>,
+    hooks: &Hooks<'_>,
 ) -> ScanOutcome {
     let name = path.to_string_lossy().to_string();
     let mut notes = Vec::new();
-    let resources = match std::fs::read_to_string(path)
-        .map_err(|e| Diagnostic::new(format!("cannot read snapshot: {e}")).in_file(name.clone()))
-        .and_then(|text| assay_engine::snapshot::Snapshot::from_json(&name, &text))
-    {
+    let mut target = format!("snapshot:{name}");
+    let resources = match read_snapshot(path) {
         Ok(snap) => {
             errors.extend(snap.errors);
             notes = snap.notes;
+            target = snapshot_target(&snap.collector, &snap.scope).unwrap_or(target);
             snap.resources
         }
         Err(d) => {
@@ -265,9 +353,41 @@ fn run_snapshot(
             Vec::new()
         }
     };
-    let mut outcome = run_resources(args, resources, set, errors, waivers);
+    let mut outcome = run_resources(args, resources, set, errors, waivers, hooks);
     outcome.report.notes.extend(notes);
+    outcome.target = target;
     outcome
+}
+
+/// Read and check a snapshot file.
+pub fn read_snapshot(
+    path: &std::path::Path,
+) -> Result<assay_engine::snapshot::Snapshot, Diagnostic> {
+    let name = path.to_string_lossy().to_string();
+    std::fs::read_to_string(path)
+        .map_err(|e| Diagnostic::new(format!("cannot read snapshot: {e}")).in_file(name.clone()))
+        .and_then(|text| assay_engine::snapshot::Snapshot::from_json(&name, &text))
+}
+
+/// A snapshot of a cluster or account is a state of the same target as a
+/// live scan of it.
+fn snapshot_target(collector: &str, scope: &[String]) -> Option<String> {
+    let get = |k: &str| {
+        scope
+            .iter()
+            .filter_map(|s| s.strip_prefix(k))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    match collector {
+        "kubernetes" => get("context=").first().map(|c| format!("k8s:{c}")),
+        "aws" => Some(aws_target(
+            get("profile=").first().map(String::as_str),
+            &get("region="),
+        )),
+        "files" => Some(files_target(scope)),
+        _ => None,
+    }
 }
 
 /// Collect the live cluster `--k8s` names (on a runtime of its own).
@@ -288,6 +408,10 @@ pub fn collect_cluster(
 }
 
 /// Every input the paths name, sorted, each once; bad paths become errors.
+pub fn discover_inputs(paths: &[String], errors: &mut Vec<Diagnostic>) -> Vec<Input> {
+    discover(paths, errors)
+}
+
 fn discover(paths: &[String], errors: &mut Vec<Diagnostic>) -> Vec<Input> {
     let mut inputs = Vec::new();
     for p in paths {
@@ -330,6 +454,7 @@ fn run_resources(
     mut set: assay_engine::PolicySet,
     mut errors: Vec<Diagnostic>,
     waivers: Vec<assay_engine::waiver::Waiver>,
+    hooks: &Hooks<'_>,
 ) -> ScanOutcome {
     let ctx = EvalContext {
         waivers,
@@ -340,6 +465,9 @@ fn run_resources(
         resources: resources.len(),
         ..Report::default()
     };
+    for r in &resources {
+        hooks.see(&set, r);
+    }
     match assay_engine::evaluate_snapshot(&mut set, &ctx, &resources, true) {
         Ok(f) => report.findings = f,
         Err(e) => errors.push(Diagnostic::new(format!("cannot build data.inventory: {e}"))),
@@ -492,9 +620,77 @@ pub fn scan_with(
     args: &ScanArgs,
     adjust: impl FnOnce(&mut Report, &[assay_engine::metadata::RuleMetadata]),
 ) -> i32 {
-    let mut outcome = run(args);
+    let started = crate::state::now();
+    let format = match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Junit => Format::Junit,
+        FormatArg::Markdown => Format::Markdown,
+        FormatArg::Html => Format::Html,
+    };
+    // Read the notification routes first: a bad config must not cost a scan.
+    let routes = match &args.notify {
+        Some(path) => match crate::config::load(path) {
+            Ok(c) => c.notifications,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_FAILED;
+            }
+        },
+        None => Vec::new(),
+    };
+    let mut store = None;
+    let mut recorder = None;
+    if args.record {
+        match crate::state::open(&args.state).and_then(|s| {
+            let r = s.recorder().map_err(|e| e.to_string())?;
+            Ok((s, r))
+        }) {
+            Ok((s, r)) => {
+                store = Some(s);
+                recorder = Some(r);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_FAILED;
+            }
+        }
+    }
+    let checked = (format == Format::Junit).then(std::sync::Mutex::default);
+    let hooks = Hooks {
+        recorder: recorder.as_ref(),
+        checked: checked.as_ref(),
+    };
+    let mut outcome = run_hooked(args, &hooks);
     adjust(&mut outcome.report, &outcome.rules);
     outcome.exit_code = outcome.report.outcome(Severity::from(args.fail_on)).code();
+    let mut code = outcome.exit_code;
+    let mut scan_id = None;
+    if let (Some(store), Some(rec)) = (store.as_mut(), recorder) {
+        let packs = packs_of(args);
+        match crate::state::record(store, rec, &outcome, "scan", &packs, &started) {
+            Ok(id) => {
+                scan_id = Some(id);
+                if !args.quiet {
+                    eprintln!(
+                        "recorded scan {id} of {} in {}",
+                        outcome.target,
+                        store.path()
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!("error: cannot record the scan: {e}");
+                code = EXIT_FAILED;
+            }
+        }
+    }
+    let history = if format == Format::Html {
+        trend_for(args, store.as_ref(), &outcome, scan_id)
+    } else {
+        Vec::new()
+    };
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
@@ -504,19 +700,19 @@ pub fn scan_with(
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
+    let checked = checked
+        .and_then(|m| m.into_inner().ok())
+        .unwrap_or_default();
     let ctx = Context {
         rules: &outcome.rules,
         tool_version: env!("CARGO_PKG_VERSION"),
         exit_code: outcome.exit_code,
         color,
         compliance_detail: args.framework.is_some(),
+        checked: &checked,
+        history: &history,
+        target: (args.record || format == Format::Html).then_some(outcome.target.as_str()),
     };
-    let format = match args.format {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-        FormatArg::Sarif => Format::Sarif,
-    };
-    let mut code = outcome.exit_code;
     if let Some(path) = &args.write_baseline {
         let written = std::fs::File::create(path)
             .and_then(|mut f| assay_reporters::render(Format::Json, &outcome.report, &ctx, &mut f));
@@ -549,5 +745,58 @@ pub fn scan_with(
             eprintln!("error: {e}");
         }
     }
+    if let (Some(store), Some(id)) = (store.as_ref(), scan_id) {
+        if !routes.is_empty() {
+            crate::state::notify(store, &routes, &outcome.target, id, args.quiet);
+        }
+    }
     code
+}
+
+/// What a scan evaluated, for history: the packs, or `builtin`, plus policy paths.
+pub fn packs_of(args: &ScanArgs) -> Vec<String> {
+    let mut packs = if args.policy.no_builtin {
+        Vec::new()
+    } else if args.policy.packs.is_empty() {
+        vec!["builtin".to_string()]
+    } else {
+        args.policy.packs.clone()
+    };
+    packs.extend(args.policy.policies.iter().map(|p| p.display().to_string()));
+    if let Some(f) = &args.framework {
+        packs.push(format!("framework={f}"));
+    }
+    packs
+}
+
+/// The trend of the HTML report: recorded scans of the target, and this
+/// scan as the last point when it was not recorded.
+fn trend_for(
+    args: &ScanArgs,
+    store: Option<&assay_state::Store>,
+    outcome: &ScanOutcome,
+    recorded: Option<i64>,
+) -> Vec<assay_reporters::TrendPoint> {
+    let opened;
+    let store = match store {
+        Some(s) => Some(s),
+        None => {
+            opened = crate::state::open_existing(&args.state);
+            opened.as_ref()
+        }
+    };
+    let mut points = store.map_or_else(Vec::new, |s| crate::state::trend(s, &outcome.target, 30));
+    if recorded.is_none() {
+        let s = outcome.report.summary();
+        points.push(assay_reporters::TrendPoint {
+            scan: "this run".into(),
+            time: crate::state::now(),
+            failing: s.by_severity.values().sum(),
+            by_severity: s.by_severity,
+        });
+        if points.len() == 1 {
+            points.clear();
+        }
+    }
+    points
 }

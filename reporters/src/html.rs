@@ -23,7 +23,7 @@ th{background:#f6f8fa}td.num,th.num{text-align:right}code{font-size:.85em;backgr
 .fail{color:#cf222e}.pass{color:#1a7f37}input[type=search]{padding:.3rem .5rem;width:20rem;max-width:100%}
 svg text{font-size:11px;fill:#656d76}";
 
-const SCRIPT: &str = "document.getElementById('filter').addEventListener('input',function(e){var q=e.target.value.toLowerCase();var rows=document.querySelectorAll('#findings tbody tr');var shown=0;rows.forEach(function(r){var hit=r.textContent.toLowerCase().indexOf(q)>=0;r.style.display=hit?'':'none';if(hit){shown++;}});document.getElementById('shown').textContent=String(shown);});";
+const SCRIPT: &str = "document.getElementById('filter').addEventListener('input',function(e){var q=e.target.value.toLowerCase();var rows=document.querySelectorAll('#findings tbody tr');var shown=0;rows.forEach(function(r){var hit=r.textContent.toLowerCase().indexOf(q)>=0;r.style.display=hit?'':'none';if(hit){shown++;}});document.getElementById('shown').textContent=String(shown);});document.body.setAttribute('data-ready','1');";
 
 /// A line of the trend chart: name, colour, value of a point.
 type Series = (&'static str, &'static str, fn(&TrendPoint) -> usize);

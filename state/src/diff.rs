@@ -89,32 +89,41 @@ fn open(f: &Finding) -> bool {
     matches!(f.status, Status::Fail | Status::Warn | Status::Error)
 }
 
-/// Compare findings by fingerprint.
+/// A finding's identity across scans: rule, resource, and the field it
+/// points at (or, without a path, its message). Unlike the fingerprint it
+/// ignores the file and a message that only restates a changed value
+/// ("runs 3 replicas" → "runs 4 replicas"), so a re-worded finding about the
+/// same field is not reported as one resolved and one new.
+pub fn identity(f: &Finding) -> String {
+    format!(
+        "{}\u{0}{}\u{0}{}",
+        f.rule,
+        f.resource.id,
+        f.path.as_deref().unwrap_or(&f.message)
+    )
+}
+
+/// Compare findings by [`identity`].
 pub fn diff_findings(old: &[Finding], new: &[Finding]) -> FindingsDiff {
-    let before: BTreeSet<&str> = old
-        .iter()
-        .filter(|f| open(f))
-        .map(|f| f.fingerprint.as_str())
-        .collect();
-    let after: BTreeSet<&str> = new
-        .iter()
-        .filter(|f| open(f))
-        .map(|f| f.fingerprint.as_str())
-        .collect();
-    let mut seen = BTreeSet::new();
+    let before: BTreeSet<String> = old.iter().filter(|f| open(f)).map(identity).collect();
+    let after: BTreeSet<String> = new.iter().filter(|f| open(f)).map(identity).collect();
+    let mut seen_new = BTreeSet::new();
+    let mut seen_old = BTreeSet::new();
     let mut out = FindingsDiff::default();
     for f in new.iter().filter(|f| open(f)) {
-        if !seen.insert(("n", f.fingerprint.as_str())) {
+        let id = identity(f);
+        if !seen_new.insert(id.clone()) {
             continue;
         }
-        if before.contains(f.fingerprint.as_str()) {
+        if before.contains(&id) {
             out.unchanged += 1;
         } else {
             out.new.push(f.clone());
         }
     }
     for f in old.iter().filter(|f| open(f)) {
-        if seen.insert(("o", f.fingerprint.as_str())) && !after.contains(f.fingerprint.as_str()) {
+        let id = identity(f);
+        if seen_old.insert(id.clone()) && !after.contains(&id) {
             out.resolved.push(f.clone());
         }
     }
