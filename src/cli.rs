@@ -45,6 +45,27 @@ pub enum Command {
     Baseline(BaselineCommand),
     /// How live state departs from the blessed baseline.
     Drift(Box<DriftArgs>),
+    /// Run the scans of a config file on their cron schedules (recorded, notifying).
+    Schedule(ScheduleArgs),
+}
+
+/// Arguments of `assay schedule`.
+#[derive(Debug, Clone, Args)]
+pub struct ScheduleArgs {
+    /// The config file: jobs and notification routes (see docs/state.md).
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: PathBuf,
+    /// Run this job once, now, and exit with its scan's exit code.
+    #[arg(long, value_name = "JOB")]
+    pub once: Option<String>,
+    /// Print Kubernetes CronJobs (and their RBAC, ConfigMap, PVC) for the jobs, and exit.
+    #[arg(long)]
+    pub print_cronjobs: bool,
+    /// Container image for --print-cronjobs.
+    #[arg(long, default_value = "ghcr.io/assay-dev/assay:0.1.0")]
+    pub image: String,
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// The state store.

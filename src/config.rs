@@ -24,7 +24,8 @@
 //! ```
 //!
 //! Secrets belong in the environment: every `${NAME}` in a string is
-//! replaced by the variable's value, and a missing variable is an error.
+//! replaced by the variable's value (or the content of the file
+//! `$ASSAY_SECRETS_DIR/NAME`, a mounted Secret), and a missing one is an error.
 
 use assay_engine::yaml::{parse_stream, YamlLimits};
 use assay_reporters::notify::Route;
@@ -112,6 +113,21 @@ pub struct Job {
     pub report: Option<PathBuf>,
 }
 
+/// `NAME` from the environment, else from the file `$ASSAY_SECRETS_DIR/NAME`
+/// (a Kubernetes Secret mounted as files), without its trailing newline.
+fn lookup(name: &str) -> Option<String> {
+    if let Ok(v) = std::env::var(name) {
+        return Some(v);
+    }
+    let dir = std::env::var_os("ASSAY_SECRETS_DIR")?;
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+        return None;
+    }
+    std::fs::read_to_string(std::path::Path::new(&dir).join(name))
+        .ok()
+        .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
+}
+
 /// Replace `${NAME}` in every string by the environment's value.
 fn expand(v: &mut Value, file: &str) -> Result<(), String> {
     match v {
@@ -125,8 +141,9 @@ fn expand(v: &mut Value, file: &str) -> Result<(), String> {
                     return Err(format!("{file}: unterminated `${{` in `{s}`"));
                 };
                 let name = after.get(..end).unwrap_or("");
-                let value = std::env::var(name)
-                    .map_err(|_| format!("{file}: environment variable `{name}` is not set"))?;
+                let value = lookup(name).ok_or_else(|| {
+                    format!("{file}: environment variable `{name}` is not set (nor a file of that name in $ASSAY_SECRETS_DIR)")
+                })?;
                 out.push_str(&value);
                 rest = after.get(end + 1..).unwrap_or("");
             }

@@ -7,9 +7,11 @@ pub mod builtin;
 pub mod cli;
 pub mod config;
 pub mod cron;
+pub mod cronjob;
 pub mod gate;
 pub mod policies;
 pub mod scan;
+pub mod schedule;
 pub mod state;
 pub mod webhook;
 

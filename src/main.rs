@@ -44,6 +44,7 @@ fn main() {
             assay::state::baseline_list(args, &mut std::io::stdout().lock())
                 .unwrap_or(assay::EXIT_FAILED)
         }
+        Command::Schedule(args) => assay::schedule::command(args),
         Command::Drift(args) => assay::state::drift_command(args, &mut std::io::stdout().lock())
             .unwrap_or(assay::EXIT_FAILED),
     };

@@ -614,32 +614,40 @@ pub fn scan(args: &ScanArgs) -> i32 {
     scan_with(args, |_, _| {})
 }
 
-/// `scan`, with a last say over the report before it is rendered (the exit
-/// code is recomputed afterwards).
-pub fn scan_with(
-    args: &ScanArgs,
-    adjust: impl FnOnce(&mut Report, &[assay_engine::metadata::RuleMetadata]),
-) -> i32 {
-    let started = crate::state::now();
-    let format = match args.format {
+/// A scan that ran (and was recorded, when asked).
+pub struct Executed {
+    /// The scan.
+    pub outcome: ScanOutcome,
+    /// Its id in the state store, when recorded.
+    pub scan_id: Option<i64>,
+    /// The store it was recorded in.
+    pub store: Option<assay_state::Store>,
+    /// Resources and the rules that judged them (JUnit only).
+    pub checked: Vec<assay_reporters::Checked>,
+    /// The exit code so far.
+    pub code: i32,
+}
+
+/// The reporter format of a `--format`.
+pub fn format_of(arg: FormatArg) -> Format {
+    match arg {
         FormatArg::Text => Format::Text,
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Junit => Format::Junit,
         FormatArg::Markdown => Format::Markdown,
         FormatArg::Html => Format::Html,
-    };
-    // Read the notification routes first: a bad config must not cost a scan.
-    let routes = match &args.notify {
-        Some(path) => match crate::config::load(path) {
-            Ok(c) => c.notifications,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_FAILED;
-            }
-        },
-        None => Vec::new(),
-    };
+    }
+}
+
+/// Run a scan and record it (with `--record`) as coming from `origin`.
+/// `Err` is the exit code when the store cannot be opened.
+pub fn execute(
+    args: &ScanArgs,
+    origin: &str,
+    adjust: impl FnOnce(&mut Report, &[assay_engine::metadata::RuleMetadata]),
+) -> Result<Executed, i32> {
+    let started = crate::state::now();
     let mut store = None;
     let mut recorder = None;
     if args.record {
@@ -653,11 +661,11 @@ pub fn scan_with(
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                return EXIT_FAILED;
+                return Err(EXIT_FAILED);
             }
         }
     }
-    let checked = (format == Format::Junit).then(std::sync::Mutex::default);
+    let checked = (args.format == FormatArg::Junit).then(std::sync::Mutex::default);
     let hooks = Hooks {
         recorder: recorder.as_ref(),
         checked: checked.as_ref(),
@@ -669,7 +677,7 @@ pub fn scan_with(
     let mut scan_id = None;
     if let (Some(store), Some(rec)) = (store.as_mut(), recorder) {
         let packs = packs_of(args);
-        match crate::state::record(store, rec, &outcome, "scan", &packs, &started) {
+        match crate::state::record(store, rec, &outcome, origin, &packs, &started) {
             Ok(id) => {
                 scan_id = Some(id);
                 if !args.quiet {
@@ -686,8 +694,25 @@ pub fn scan_with(
             }
         }
     }
+    Ok(Executed {
+        outcome,
+        scan_id,
+        store,
+        checked: checked
+            .and_then(|m| m.into_inner().ok())
+            .unwrap_or_default(),
+        code,
+    })
+}
+
+/// Write the report of an executed scan (and `--write-baseline`); returns
+/// the exit code.
+pub fn render_executed(args: &ScanArgs, ex: &Executed) -> i32 {
+    let format = format_of(args.format);
+    let outcome = &ex.outcome;
+    let mut code = ex.code;
     let history = if format == Format::Html {
-        trend_for(args, store.as_ref(), &outcome, scan_id)
+        trend_for(args, ex.store.as_ref(), outcome, ex.scan_id)
     } else {
         Vec::new()
     };
@@ -700,16 +725,13 @@ pub fn scan_with(
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let checked = checked
-        .and_then(|m| m.into_inner().ok())
-        .unwrap_or_default();
     let ctx = Context {
         rules: &outcome.rules,
         tool_version: env!("CARGO_PKG_VERSION"),
         exit_code: outcome.exit_code,
         color,
         compliance_detail: args.framework.is_some(),
-        checked: &checked,
+        checked: &ex.checked,
         history: &history,
         target: (args.record || format == Format::Html).then_some(outcome.target.as_str()),
     };
@@ -745,9 +767,34 @@ pub fn scan_with(
             eprintln!("error: {e}");
         }
     }
-    if let (Some(store), Some(id)) = (store.as_ref(), scan_id) {
+    code
+}
+
+/// `scan`, with a last say over the report before it is rendered (the exit
+/// code is recomputed afterwards).
+pub fn scan_with(
+    args: &ScanArgs,
+    adjust: impl FnOnce(&mut Report, &[assay_engine::metadata::RuleMetadata]),
+) -> i32 {
+    // Read the notification routes first: a bad config must not cost a scan.
+    let routes = match &args.notify {
+        Some(path) => match crate::config::load(path) {
+            Ok(c) => c.notifications,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_FAILED;
+            }
+        },
+        None => Vec::new(),
+    };
+    let ex = match execute(args, "scan", adjust) {
+        Ok(ex) => ex,
+        Err(code) => return code,
+    };
+    let code = render_executed(args, &ex);
+    if let (Some(store), Some(id)) = (ex.store.as_ref(), ex.scan_id) {
         if !routes.is_empty() {
-            crate::state::notify(store, &routes, &outcome.target, id, args.quiet);
+            crate::state::notify(store, &routes, &ex.outcome.target, id, args.quiet);
         }
     }
     code

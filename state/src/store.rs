@@ -24,7 +24,8 @@ use std::time::Duration;
 pub type Hash = [u8; 16];
 
 /// Schema migrations, in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
 CREATE TABLE versions (
     id       INTEGER PRIMARY KEY,
     hash     BLOB NOT NULL UNIQUE,
@@ -70,7 +71,15 @@ CREATE TABLE notifications (
     detail   TEXT NOT NULL,
     at       TEXT NOT NULL
 );
-"];
+",
+    r"
+CREATE TABLE jobs (
+    name     TEXT PRIMARY KEY,
+    last_run INTEGER NOT NULL,
+    last_scan INTEGER
+);
+",
+];
 
 /// The newest schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -705,6 +714,31 @@ impl Store {
             })
             .map_err(self.sql())?;
         rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+
+    /// When a scheduled job last started (unix seconds) and its last scan.
+    pub fn job_last_run(&self, name: &str) -> Result<Option<(u64, Option<i64>)>, StateError> {
+        self.conn
+            .query_row(
+                "SELECT last_run, last_scan FROM jobs WHERE name = ?1",
+                params![name],
+                |r| Ok((u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0), r.get(1)?)),
+            )
+            .optional()
+            .map_err(self.sql())
+    }
+
+    /// Note that a scheduled job started at `at` (and, later, its scan).
+    pub fn set_job_run(&self, name: &str, at: u64, scan: Option<i64>) -> Result<(), StateError> {
+        self.conn
+            .execute(
+                "INSERT INTO jobs (name, last_run, last_scan) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(name) DO UPDATE SET last_run = excluded.last_run,
+                     last_scan = COALESCE(excluded.last_scan, jobs.last_scan)",
+                params![name, i64::try_from(at).unwrap_or(i64::MAX), scan],
+            )
+            .map_err(self.sql())?;
+        Ok(())
     }
 
     /// Check the database: SQLite's integrity check, then every scan's and
