@@ -274,7 +274,7 @@ pub fn command(args: &ScheduleArgs) -> i32 {
             }
         }
         // Wake at least once a second: to notice signals, and clock jumps.
-        runtime.block_on(tokio::time::sleep(Duration::from_millis(250)));
+        runtime.block_on(async { tokio::time::sleep(Duration::from_millis(250)).await });
     }
     log(
         json!({"event": "shutdown", "running": slots.values().filter(|s| s.running.as_ref().is_some_and(|h| !h.is_finished())).map(|s| s.job.name.clone()).collect::<Vec<_>>()}),

@@ -197,3 +197,28 @@ fn concurrent_writers_from_many_connections_all_land() {
     assert_eq!(store.history(None, 1000).unwrap().len(), 40);
     assert!(store.verify().unwrap().is_empty());
 }
+
+#[test]
+fn an_older_database_is_migrated_in_place_keeping_its_scans() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        // A database as the first schema version left it.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO scans (target, origin, started, finished, tool_version, packs, summary, compliance, errors, exit_code, resource_count, finding_count, resources, findings)
+             VALUES ('t', 'scan', 's', 'f', '0', '[]', '{}', '[]', '[]', 0, 0, 0, x'', x'')",
+            [],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(store.history(None, 10).unwrap().len(), 1);
+    store.set_job_run("nightly", 42, None).unwrap();
+    assert_eq!(store.job_last_run("nightly").unwrap(), Some((42, None)));
+    store.set_job_run("nightly", 43, Some(1)).unwrap();
+    assert_eq!(store.job_last_run("nightly").unwrap(), Some((43, Some(1))));
+}
