@@ -47,6 +47,43 @@ pub enum Command {
     Drift(Box<DriftArgs>),
     /// Run the scans of a config file on their cron schedules (recorded, notifying).
     Schedule(ScheduleArgs),
+    /// Watch a live cluster: re-evaluate every change, report new and resolved findings.
+    Watch(Box<WatchArgs>),
+}
+
+/// Arguments of `assay watch`.
+#[derive(Debug, Clone, Args)]
+pub struct WatchArgs {
+    /// Watch the live Kubernetes cluster of the current (or --context) kubeconfig context.
+    #[arg(long, required = true)]
+    pub k8s: bool,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Only this framework's rules.
+    #[arg(long, value_name = "NAME")]
+    pub framework: Option<String>,
+    /// Also report drift from this baseline (see `assay baseline set`).
+    #[arg(long = "against", value_name = "NAME")]
+    pub baseline: Option<String>,
+    /// Notify new and resolved findings by the routes of this config file.
+    #[arg(long, value_name = "CONFIG")]
+    pub notify: Option<PathBuf>,
+    /// Record the state as a scan after every batch of changes.
+    #[arg(long)]
+    pub record: bool,
+    /// Name of the target in history (default: k8s:<context>).
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// Milliseconds to gather changes before evaluating them.
+    #[arg(long, default_value_t = 100)]
+    pub batch_ms: u64,
+    /// Stop after this many seconds (default: until SIGTERM or Ctrl-C).
+    #[arg(long, value_name = "SECONDS")]
+    pub duration: Option<f64>,
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// Arguments of `assay schedule`.

@@ -13,6 +13,7 @@ pub mod policies;
 pub mod scan;
 pub mod schedule;
 pub mod state;
+pub mod watch;
 pub mod webhook;
 
 /// Exit code: nothing at or above `--fail-on`.

@@ -45,6 +45,7 @@ fn main() {
                 .unwrap_or(assay::EXIT_FAILED)
         }
         Command::Schedule(args) => assay::schedule::command(args),
+        Command::Watch(args) => assay::watch::command(args),
         Command::Drift(args) => assay::state::drift_command(args, &mut std::io::stdout().lock())
             .unwrap_or(assay::EXIT_FAILED),
     };

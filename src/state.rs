@@ -202,7 +202,7 @@ pub fn notify(
 }
 
 /// Backoff for notifications; `ASSAY_NOTIFY_BACKOFF_MS` shortens it in tests.
-fn retry_policy() -> Retry {
+pub fn retry_policy() -> Retry {
     let mut r = Retry::default();
     if let Some(ms) = std::env::var("ASSAY_NOTIFY_BACKOFF_MS")
         .ok()

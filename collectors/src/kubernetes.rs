@@ -11,7 +11,7 @@ use assay_engine::Diagnostic;
 use futures::StreamExt;
 use kube::api::{Api, DynamicObject, ListParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
-use kube::discovery::{verbs, ApiCapabilities, ApiResource, Discovery, Scope};
+use kube::discovery::{verbs, ApiResource, Discovery, Scope};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -123,36 +123,47 @@ fn wanted(opts: &Options, ar: &ApiResource) -> bool {
         })
 }
 
-/// Collect a snapshot of the cluster.
-pub async fn collect(opts: &Options) -> Result<Collection, K8sError> {
-    let (client, context, server) = client(opts).await?;
+/// What to list or watch: every wanted kind (in each wanted namespace).
+async fn targets(
+    client: &kube::Client,
+    opts: &Options,
+    server: &str,
+    verb: &str,
+) -> Result<Vec<(ApiResource, Option<String>)>, K8sError> {
     let discovery =
         Discovery::new(client.clone())
             .run()
             .await
             .map_err(|e| K8sError::Unreachable {
-                server: server.clone(),
+                server: server.to_string(),
                 message: e.to_string(),
             })?;
-    let mut targets: Vec<(ApiResource, ApiCapabilities, Option<String>)> = Vec::new();
+    let mut targets = Vec::new();
     for group in discovery.groups_alphabetical() {
         for (ar, caps) in group.recommended_resources() {
-            if !caps.supports_operation(verbs::LIST) || !wanted(opts, &ar) {
+            if !caps.supports_operation(verb) || !wanted(opts, &ar) {
                 continue;
             }
             match (&caps.scope, opts.namespaces.is_empty()) {
                 (Scope::Namespaced, false) => {
                     for ns in &opts.namespaces {
-                        targets.push((ar.clone(), caps.clone(), Some(ns.clone())));
+                        targets.push((ar.clone(), Some(ns.clone())));
                     }
                 }
-                _ => targets.push((ar, caps, None)),
+                _ => targets.push((ar, None)),
             }
         }
     }
+    Ok(targets)
+}
+
+/// Collect a snapshot of the cluster.
+pub async fn collect(opts: &Options) -> Result<Collection, K8sError> {
+    let (client, context, server) = client(opts).await?;
+    let targets = targets(&client, opts, &server, verbs::LIST).await?;
     let endpoint = format!("k8s://{context}");
     let page = opts.page_size.max(1);
-    let results: Vec<Listed> = futures::stream::iter(targets.into_iter().map(|(ar, _, ns)| {
+    let results: Vec<Listed> = futures::stream::iter(targets.into_iter().map(|(ar, ns)| {
         let client = client.clone();
         let endpoint = endpoint.clone();
         async move { list_all(client, &ar, ns.as_deref(), page, &endpoint).await }
@@ -177,6 +188,103 @@ pub async fn collect(opts: &Options) -> Result<Collection, K8sError> {
     out.errors.sort();
     out.skipped.sort();
     Ok(out)
+}
+
+/// What a watch reports.
+#[derive(Debug)]
+pub enum WatchEvent {
+    /// Watching started: the context, and how many kind watches will report `Listed`.
+    Started {
+        /// Context.
+        context: String,
+        /// Number of watches (kinds × namespaces).
+        watches: usize,
+    },
+    /// A kind's complete current set: at start and after every relist.
+    Listed {
+        /// Fully qualified kind (`apps/v1/Deployment`).
+        kind: String,
+        /// The namespace watched, if only one.
+        namespace: Option<String>,
+        /// Every object.
+        resources: Vec<Resource>,
+    },
+    /// An object was created or changed.
+    Applied(Resource),
+    /// An object was deleted.
+    Deleted(Resource),
+    /// A watch failed; it reconnects with backoff (or, when forbidden, stops).
+    Error(Diagnostic),
+}
+
+/// Watch every wanted kind until `tx` is closed, reconnecting with backoff;
+/// a relist (after `410 Gone` or a restart) arrives as one `Listed` event.
+pub async fn watch(
+    opts: &Options,
+    tx: tokio::sync::mpsc::UnboundedSender<WatchEvent>,
+) -> Result<(), K8sError> {
+    use kube::runtime::watcher::{self, Event};
+    use kube::runtime::WatchStreamExt;
+    let (client, context, server) = client(opts).await?;
+    let targets = targets(&client, opts, &server, verbs::WATCH).await?;
+    let endpoint = format!("k8s://{context}");
+    let _ = tx.send(WatchEvent::Started {
+        context: context.clone(),
+        watches: targets.len(),
+    });
+    let page = opts.page_size.max(1);
+    let tasks = targets.into_iter().map(|(ar, ns)| {
+        let client = client.clone();
+        let tx = tx.clone();
+        let endpoint = endpoint.clone();
+        async move {
+            let api: Api<DynamicObject> = match ns.as_deref() {
+                Some(n) => Api::namespaced_with(client, n, &ar),
+                None => Api::all_with(client, &ar),
+            };
+            let kind = format!("{}/{}", ar.api_version, ar.kind);
+            let stream = watcher::watcher(api, watcher::Config::default().page_size(page))
+                .default_backoff();
+            futures::pin_mut!(stream);
+            let mut buffer = Vec::new();
+            while let Some(ev) = stream.next().await {
+                let sent = match ev {
+                    Ok(Event::Init) => {
+                        buffer.clear();
+                        Ok(())
+                    }
+                    Ok(Event::InitApply(o)) => {
+                        buffer.push(to_resource(o, &ar, &endpoint));
+                        Ok(())
+                    }
+                    Ok(Event::InitDone) => tx.send(WatchEvent::Listed {
+                        kind: kind.clone(),
+                        namespace: ns.clone(),
+                        resources: std::mem::take(&mut buffer),
+                    }),
+                    Ok(Event::Apply(o)) => tx.send(WatchEvent::Applied(to_resource(o, &ar, &endpoint))),
+                    Ok(Event::Delete(o)) => tx.send(WatchEvent::Deleted(to_resource(o, &ar, &endpoint))),
+                    Err(e) => {
+                        let forbidden = matches!(&e, watcher::Error::InitialListFailed(kube::Error::Api(s)) | watcher::Error::WatchStartFailed(kube::Error::Api(s)) if s.code == 403);
+                        let d = Diagnostic::new(format!("watch of {} failed: {e}{}", ar.plural, if forbidden { "; not allowed, stopped" } else { "; reconnecting" }))
+                            .in_file(endpoint.clone());
+                        let sent = tx.send(WatchEvent::Error(d));
+                        if forbidden {
+                            // Count it as listed (empty) so start-up completes.
+                            let _ = tx.send(WatchEvent::Listed { kind: kind.clone(), namespace: ns.clone(), resources: Vec::new() });
+                            return;
+                        }
+                        sent
+                    }
+                };
+                if sent.is_err() || tx.is_closed() {
+                    return;
+                }
+            }
+        }
+    });
+    futures::future::join_all(tasks).await;
+    Ok(())
 }
 
 /// One kind's objects, and the problem that stopped its listing, if any

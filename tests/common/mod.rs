@@ -51,3 +51,5 @@ pub fn json(out: &Output) -> Value {
         )
     })
 }
+pub mod apiserver;
+pub mod receiver;
