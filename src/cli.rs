@@ -49,6 +49,103 @@ pub enum Command {
     Schedule(ScheduleArgs),
     /// Watch a live cluster: re-evaluate every change, report new and resolved findings.
     Watch(Box<WatchArgs>),
+    /// Remediate: plan fixes for findings (default), apply them (`--apply`), see and undo them.
+    Fix(Box<FixArgs>),
+}
+
+/// Arguments of `assay fix`.
+#[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct FixArgs {
+    /// `log` or `rollback`; without one, plan (and with --apply, apply) fixes.
+    #[command(subcommand)]
+    pub action: Option<FixAction>,
+    /// Files to plan fixes for (rewriting files is not supported yet: plan only).
+    pub paths: Vec<String>,
+    /// Fix the live Kubernetes cluster.
+    #[arg(long, conflicts_with_all = ["paths", "aws", "snapshot"])]
+    pub k8s: bool,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+    /// Fix the live AWS account.
+    #[arg(long, conflicts_with_all = ["paths", "snapshot"])]
+    pub aws: bool,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    /// Plan fixes for a snapshot (plan only).
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Only this framework's rules.
+    #[arg(long, value_name = "NAME")]
+    pub framework: Option<String>,
+    /// Only findings of this rule (repeatable).
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+    /// Only findings at or above this severity.
+    #[arg(long, value_enum)]
+    pub severity: Option<SeverityArg>,
+    /// Only resources whose id contains this text (e.g. `shop/web`, `sg-0abc`).
+    #[arg(long, value_name = "TEXT")]
+    pub resource: Option<String>,
+    /// Perform the plan (after a server-side dry run of each change).
+    #[arg(long)]
+    pub apply: bool,
+    /// Do not ask before applying (for automation).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Refuse to apply more than this many changes.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub max_changes: usize,
+    /// Take over fields another field manager owns (server-side apply force).
+    #[arg(long)]
+    pub force_conflicts: bool,
+    /// Output format of the plan and results.
+    #[arg(long, short, value_enum, default_value = "text")]
+    pub format: DiffFormatArg,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+/// `assay fix log|rollback`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum FixAction {
+    /// Applied actions, newest first: who, when, what, before, after, result.
+    Log(FixLogArgs),
+    /// Restore the before-state of an applied action.
+    Rollback(FixRollbackArgs),
+}
+
+/// Arguments of `assay fix log`.
+#[derive(Debug, Clone, Args)]
+pub struct FixLogArgs {
+    /// At most this many actions.
+    #[arg(long, short = 'n', default_value_t = 50)]
+    pub limit: usize,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "text")]
+    pub format: DiffFormatArg,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+/// Arguments of `assay fix rollback`.
+#[derive(Debug, Clone, Args)]
+pub struct FixRollbackArgs {
+    /// The action id (see `assay fix log`).
+    pub id: i64,
+    /// Kubeconfig for Kubernetes actions (default: as when applied).
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// AWS profile for AWS actions.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Do not ask first.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// Arguments of `assay watch`.

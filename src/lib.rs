@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod cron;
 pub mod cronjob;
+pub mod fix;
 pub mod gate;
 pub mod policies;
 pub mod scan;

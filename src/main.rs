@@ -46,6 +46,7 @@ fn main() {
         }
         Command::Schedule(args) => assay::schedule::command(args),
         Command::Watch(args) => assay::watch::command(args),
+        Command::Fix(args) => assay::fix::command(args),
         Command::Drift(args) => assay::state::drift_command(args, &mut std::io::stdout().lock())
             .unwrap_or(assay::EXIT_FAILED),
     };

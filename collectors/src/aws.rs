@@ -47,7 +47,8 @@ pub enum AwsError {
     Regions(String),
 }
 
-async fn config(opts: &Options, region: Option<&str>) -> aws_config::SdkConfig {
+/// The SDK configuration for `opts` (profile, credentials chain, `AWS_ENDPOINT_URL`) in `region`.
+pub async fn config(opts: &Options, region: Option<&str>) -> aws_config::SdkConfig {
     let http = aws_smithy_http_client::Builder::new()
         .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
             aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,

@@ -65,7 +65,8 @@ pub enum K8sError {
     },
 }
 
-async fn client(opts: &Options) -> Result<(kube::Client, String, String), K8sError> {
+/// A client for the cluster `opts` names, its context and server URL.
+pub async fn client(opts: &Options) -> Result<(kube::Client, String, String), K8sError> {
     let options = KubeConfigOptions {
         context: opts.context.clone(),
         ..KubeConfigOptions::default()

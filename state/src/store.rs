@@ -79,6 +79,22 @@ CREATE TABLE jobs (
     last_scan INTEGER
 );
 ",
+    r"
+CREATE TABLE actions (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    target      TEXT NOT NULL,
+    resource    TEXT NOT NULL,
+    rules       TEXT NOT NULL,
+    change      TEXT NOT NULL,
+    before      TEXT NOT NULL,
+    after       TEXT NOT NULL,
+    result      TEXT NOT NULL,
+    detail      TEXT NOT NULL,
+    rollback_of INTEGER REFERENCES actions(id)
+);
+",
 ];
 
 /// The newest schema version this build writes.
@@ -142,6 +158,62 @@ pub struct NewScan<'a> {
     pub exit_code: i32,
     /// The findings.
     pub findings: &'a [Finding],
+}
+
+/// A remediation action to record.
+#[derive(Clone, Debug)]
+pub struct NewAction<'a> {
+    /// When, RFC 3339.
+    pub at: &'a str,
+    /// Who (`user@host`).
+    pub actor: &'a str,
+    /// Where (`k8s:ctx`, `aws:profile/region`).
+    pub target: &'a str,
+    /// The resource changed.
+    pub resource: &'a str,
+    /// Rules whose findings it answers.
+    pub rules: &'a [String],
+    /// The planned change (with its rollback).
+    pub change: &'a Value,
+    /// The state before.
+    pub before: &'a Value,
+    /// The state after (or the error).
+    pub after: &'a Value,
+    /// `applied`, `failed`, `conflict`, `rollback`.
+    pub result: &'a str,
+    /// Detail.
+    pub detail: &'a str,
+    /// The action this one undoes.
+    pub rollback_of: Option<i64>,
+}
+
+/// A recorded remediation action.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Action {
+    /// Id.
+    pub id: i64,
+    /// When.
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// Where.
+    pub target: String,
+    /// Resource.
+    pub resource: String,
+    /// Rules.
+    pub rules: Vec<String>,
+    /// The change.
+    pub change: Value,
+    /// Before.
+    pub before: Value,
+    /// After.
+    pub after: Value,
+    /// Result (`applied`, `rolled-back`, `failed`, `conflict`, `rollback`).
+    pub result: String,
+    /// Detail.
+    pub detail: String,
+    /// The action this one undoes.
+    pub rollback_of: Option<i64>,
 }
 
 /// One resource in a [`View`].
@@ -739,6 +811,101 @@ impl Store {
             )
             .map_err(self.sql())?;
         Ok(())
+    }
+
+    /// Record a remediation action; returns its id.
+    pub fn record_action(&self, a: &NewAction<'_>) -> Result<i64, StateError> {
+        self.conn
+            .execute(
+                "INSERT INTO actions (at, actor, target, resource, rules, change, before, after, result, detail, rollback_of)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    a.at,
+                    a.actor,
+                    a.target,
+                    a.resource,
+                    serde_json::to_string(a.rules).unwrap_or_default(),
+                    a.change.to_string(),
+                    a.before.to_string(),
+                    a.after.to_string(),
+                    a.result,
+                    a.detail,
+                    a.rollback_of
+                ],
+            )
+            .map_err(self.sql())?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Complete a `pending` action with what happened.
+    pub fn finish_action_with_before(
+        &self,
+        id: i64,
+        result: &str,
+        before: &Value,
+        after: &Value,
+        detail: &str,
+    ) -> Result<(), StateError> {
+        self.conn
+            .execute(
+                "UPDATE actions SET result = ?2, before = ?3, after = ?4, detail = ?5 WHERE id = ?1",
+                params![id, result, before.to_string(), after.to_string(), detail],
+            )
+            .map_err(self.sql())?;
+        Ok(())
+    }
+
+    /// Change an action's result (e.g. to `rolled-back`).
+    pub fn set_action_result(&self, id: i64, result: &str) -> Result<(), StateError> {
+        self.conn
+            .execute(
+                "UPDATE actions SET result = ?2 WHERE id = ?1",
+                params![id, result],
+            )
+            .map_err(self.sql())?;
+        Ok(())
+    }
+
+    fn action_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Action> {
+        let json = |s: String| serde_json::from_str::<Value>(&s).unwrap_or(Value::Null);
+        Ok(Action {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            target: r.get(3)?,
+            resource: r.get(4)?,
+            rules: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
+            change: json(r.get(6)?),
+            before: json(r.get(7)?),
+            after: json(r.get(8)?),
+            result: r.get(9)?,
+            detail: r.get(10)?,
+            rollback_of: r.get(11)?,
+        })
+    }
+
+    const ACTION: &'static str = "SELECT id, at, actor, target, resource, rules, change, before, after, result, detail, rollback_of FROM actions";
+
+    /// Recorded actions, newest first.
+    pub fn actions(&self, limit: usize) -> Result<Vec<Action>, StateError> {
+        let q = format!("{} ORDER BY id DESC LIMIT ?1", Self::ACTION);
+        let mut stmt = self.conn.prepare(&q).map_err(self.sql())?;
+        let rows = stmt
+            .query_map(
+                params![i64::try_from(limit).unwrap_or(i64::MAX)],
+                Self::action_row,
+            )
+            .map_err(self.sql())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+
+    /// One action.
+    pub fn action(&self, id: i64) -> Result<Option<Action>, StateError> {
+        let q = format!("{} WHERE id = ?1", Self::ACTION);
+        self.conn
+            .query_row(&q, params![id], Self::action_row)
+            .optional()
+            .map_err(self.sql())
     }
 
     /// Check the database: SQLite's integrity check, then every scan's and

@@ -108,8 +108,82 @@ struct Event {
     object: Value,
 }
 
+/// One step into an object as an apply configuration names it: a key, or
+/// the item of a named list (the list's merge key is `name`).
+#[derive(Clone, Debug, PartialEq)]
+enum Seg {
+    Key(String),
+    Named(Value),
+}
+
+/// Every leaf an apply configuration sets (identity fields left out).
+fn config_leaves(v: &Value, at: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if at.is_empty() && matches!(k.as_str(), "apiVersion" | "kind" | "metadata") {
+                    continue;
+                }
+                if k == "name" && matches!(at.last(), Some(Seg::Named(_))) {
+                    continue;
+                }
+                at.push(Seg::Key(k.clone()));
+                config_leaves(x, at, out);
+                at.pop();
+            }
+            if m.is_empty()
+                || (m.len() == 1
+                    && m.contains_key("name")
+                    && matches!(at.last(), Some(Seg::Named(_))))
+            {
+                out.push(at.clone());
+            }
+        }
+        Value::Array(a) if !a.is_empty() && a.iter().all(|i| i.get("name").is_some()) => {
+            for item in a {
+                at.push(Seg::Named(item["name"].clone()));
+                config_leaves(item, at, out);
+                at.pop();
+            }
+        }
+        _ => out.push(at.clone()),
+    }
+}
+
+/// Remove the field at `path` from `obj`, if there, and maps it leaves empty
+/// (a released field takes its now-empty parents with it).
+fn remove_at(obj: &mut Value, path: &[Seg]) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        match (first, obj) {
+            (Seg::Key(k), Value::Object(m)) => {
+                m.remove(k);
+            }
+            (Seg::Named(n), Value::Array(a)) => a.retain(|i| i.get("name") != Some(n)),
+            _ => {}
+        }
+        return;
+    }
+    let child = match (first, &mut *obj) {
+        (Seg::Key(k), Value::Object(m)) => m.get_mut(k),
+        (Seg::Named(n), Value::Array(a)) => a.iter_mut().find(|i| i.get("name") == Some(n)),
+        _ => None,
+    };
+    let Some(child) = child else { return };
+    remove_at(child, rest);
+    if child.as_object().is_some_and(serde_json::Map::is_empty) {
+        if let (Seg::Key(k), Value::Object(m)) = (first, obj) {
+            m.remove(k);
+        }
+    }
+}
+
 #[derive(Default)]
 struct State {
+    /// (kind, namespace, name) → field manager → its last apply configuration.
+    managers: BTreeMap<(usize, String, String), BTreeMap<String, Value>>,
     rv: u64,
     /// (kind index, namespace, name) → object
     objects: BTreeMap<(usize, String, String), Value>,
@@ -612,7 +686,39 @@ impl ApiServer {
                 }
                 let mut next = current.clone();
                 if apply {
+                    // Fields this manager applied before and leaves out now are
+                    // released, and removed when no other manager set them.
+                    let manager = param("fieldManager").unwrap_or_default();
+                    let st = self.state.lock().unwrap();
+                    let owned = st.managers.get(&key).cloned().unwrap_or_default();
+                    drop(st);
+                    if let Some(previous) = owned.get(&manager) {
+                        let (mut old, mut new) = (Vec::new(), Vec::new());
+                        config_leaves(previous, &mut Vec::new(), &mut old);
+                        config_leaves(&patch, &mut Vec::new(), &mut new);
+                        let mut others = Vec::new();
+                        for (m, cfg) in &owned {
+                            if *m != manager {
+                                config_leaves(cfg, &mut Vec::new(), &mut others);
+                            }
+                        }
+                        for leaf in old
+                            .iter()
+                            .filter(|l| !new.contains(l) && !others.contains(l))
+                        {
+                            remove_at(&mut next, leaf);
+                        }
+                    }
                     apply_merge(&mut next, &patch);
+                    if !dry {
+                        self.state
+                            .lock()
+                            .unwrap()
+                            .managers
+                            .entry(key.clone())
+                            .or_default()
+                            .insert(manager, patch.clone());
+                    }
                 } else if ctype.starts_with("application/merge-patch+json")
                     || ctype.starts_with("application/strategic-merge-patch+json")
                 {

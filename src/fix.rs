@@ -1,0 +1,562 @@
+//! `assay fix`: remediation plans first; applied changes audited in the
+//! state store; `fix log` and `fix rollback`.
+//!
+//! Exit codes: plan — 0 nothing to fix, 1 changes planned; apply — 0 every
+//! change applied, 2 when one failed or conflicted (or the run failed).
+
+use crate::cli::{DiffFormatArg, FixAction, FixArgs, FixLogArgs, FixRollbackArgs};
+use crate::policies::{self, PolicyChoice};
+use crate::{EXIT_CLEAN, EXIT_FAILED, EXIT_FINDINGS};
+use assay_engine::policy::Limits;
+use assay_engine::{EvalContext, Severity};
+use assay_remediators::plan::render;
+use assay_remediators::{Change, Plan, Selector};
+use assay_reporters::markdown::cell;
+use assay_state::store::NewAction;
+use serde_json::{json, Value};
+use std::io::{IsTerminal, Write};
+
+/// `assay fix …`.
+pub fn command(args: &FixArgs) -> i32 {
+    match &args.action {
+        Some(FixAction::Log(a)) => log(a),
+        Some(FixAction::Rollback(a)) => rollback(a),
+        None => fix(args),
+    }
+}
+
+fn actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".into());
+    format!("{user}@{host}")
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))
+}
+
+fn confirm(what: &str, yes: bool) -> Result<(), String> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(format!(
+            "refusing to {what} without --yes when not interactive"
+        ));
+    }
+    eprint!("{what}? [y/N] ");
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    if matches!(line.trim(), "y" | "Y" | "yes") {
+        Ok(())
+    } else {
+        Err("not confirmed; nothing changed".into())
+    }
+}
+
+fn plan_of(args: &FixArgs) -> Result<(Plan, String, usize), String> {
+    let c = crate::state::collect(
+        &args.paths,
+        args.snapshot.as_deref(),
+        args.k8s.then_some(&args.cluster),
+        args.aws.then_some(&args.account),
+    );
+    for e in &c.errors {
+        eprintln!("error: {e}");
+    }
+    if c.resources.is_empty() && !c.errors.is_empty() {
+        return Err("nothing was collected".into());
+    }
+    let (mut set, errors) = policies::load(&PolicyChoice {
+        no_builtin: args.policy.no_builtin,
+        packs: args.policy.packs.clone(),
+        paths: args.policy.policies.clone(),
+        namespaces: Vec::new(),
+        framework: args.framework.clone(),
+        limits: Limits::default(),
+    });
+    if !errors.is_empty() {
+        for e in &errors {
+            eprintln!("error: {e}");
+        }
+        return Err("policies did not load".into());
+    }
+    let ctx = EvalContext {
+        waivers: Vec::new(),
+        today: crate::scan::today(),
+    };
+    let findings = assay_engine::evaluate_snapshot(&mut set, &ctx, &c.resources, true)?;
+    let sel = Selector {
+        rules: args.rules.clone(),
+        min_severity: args.severity.map(Severity::from),
+        resource: args.resource.clone(),
+    };
+    Ok((
+        assay_remediators::plan(&findings, &c.resources, &sel),
+        c.target,
+        c.errors.len(),
+    ))
+}
+
+fn print_plan(plan: &Plan, format: DiffFormatArg) {
+    match format {
+        DiffFormatArg::Json => {
+            println!("{}", serde_json::to_string_pretty(plan).unwrap_or_default())
+        }
+        DiffFormatArg::Text => print!("{}", render(plan)),
+        DiffFormatArg::Markdown => {
+            println!("## Assay fix plan: {} changes\n", plan.changes.len());
+            println!("| Resource | Rules | Change |\n|---|---|---|");
+            for c in &plan.changes {
+                let what = match c {
+                    Change::Kubernetes(k) => k
+                        .fields
+                        .iter()
+                        .map(|(p, (b, a))| format!("`{}`: `{b}` → `{a}`", cell(p)))
+                        .collect::<Vec<_>>()
+                        .join("<br>"),
+                    Change::Aws(a) => format!("`{}` `{}`", a.action, cell(&a.params.to_string())),
+                };
+                println!(
+                    "| `{}` | {} | {what} |",
+                    cell(c.resource()),
+                    c.rules().join(", ")
+                );
+            }
+        }
+    }
+}
+
+fn fix(args: &FixArgs) -> i32 {
+    let (plan, target, collect_errors) = match plan_of(args) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    print_plan(&plan, args.format);
+    if !args.apply {
+        return if collect_errors > 0 {
+            EXIT_FAILED
+        } else if plan.changes.is_empty() {
+            EXIT_CLEAN
+        } else {
+            EXIT_FINDINGS
+        };
+    }
+    if !(args.k8s || args.aws) {
+        eprintln!("error: --apply changes live state: use it with --k8s or --aws (files and snapshots are plan only)");
+        return EXIT_FAILED;
+    }
+    if plan.changes.is_empty() {
+        eprintln!("nothing to apply");
+        return EXIT_CLEAN;
+    }
+    if plan.changes.len() > args.max_changes {
+        eprintln!(
+            "error: the plan has {} changes, more than --max-changes {}; narrow it with --rule/--severity/--resource or raise the limit",
+            plan.changes.len(),
+            args.max_changes
+        );
+        return EXIT_FAILED;
+    }
+    // Open the audit trail before changing anything.
+    let store = match crate::state::open(&args.state) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    if let Err(e) = confirm(
+        &format!("apply {} changes to {target}", plan.changes.len()),
+        args.yes,
+    ) {
+        eprintln!("error: {e}");
+        return EXIT_FAILED;
+    }
+    let rt = match runtime() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let connection = json!({
+        "kubeconfig": args.cluster.kubeconfig, "context": args.cluster.context,
+        "profile": args.account.profile,
+    });
+    let who = actor();
+    let mut code = EXIT_CLEAN;
+    for change in &plan.changes {
+        // Recorded as pending before it runs: nothing is ever changed unrecorded.
+        let change_json = json!({"plan": change, "connection": connection});
+        let at = crate::state::now();
+        let pending = store.record_action(&NewAction {
+            at: &at,
+            actor: &who,
+            target: &target,
+            resource: change.resource(),
+            rules: change.rules(),
+            change: &change_json,
+            before: &Value::Null,
+            after: &Value::Null,
+            result: "pending",
+            detail: "",
+            rollback_of: None,
+        });
+        let id = match pending {
+            Ok(id) => id,
+            Err(e) => {
+                eprintln!("error: cannot record the action, so it was not performed: {e}");
+                return EXIT_FAILED;
+            }
+        };
+        let (result, before, after, detail) = execute(&rt, args, change);
+        if result != "applied" {
+            code = EXIT_FAILED;
+        }
+        if let Err(e) = store.finish_action_with_before(id, result, &before, &after, &detail) {
+            eprintln!(
+                "error: action #{id} ran ({result}) but its result could not be recorded: {e}"
+            );
+            code = EXIT_FAILED;
+        }
+        println!(
+            "{result:<9} #{id} {} ({}){}",
+            change.resource(),
+            change.rules().join(", "),
+            if detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {detail}")
+            }
+        );
+    }
+    code
+}
+
+/// Perform one change: (result, before, after, detail).
+fn execute(
+    rt: &tokio::runtime::Runtime,
+    args: &FixArgs,
+    change: &Change,
+) -> (&'static str, Value, Value, String) {
+    match change {
+        Change::Kubernetes(k) => {
+            let before: serde_json::Map<String, Value> = k
+                .fields
+                .iter()
+                .map(|(p, (b, _))| (p.clone(), b.clone()))
+                .collect();
+            let opts = k8s_options(
+                args.cluster.kubeconfig.clone(),
+                args.cluster.context.clone(),
+            );
+            match rt.block_on(assay_remediators::kubernetes::apply_checked(
+                &opts,
+                &k.apply,
+                args.force_conflicts,
+            )) {
+                Ok(obj) => {
+                    let mut after: serde_json::Map<String, Value> = k
+                        .fields
+                        .keys()
+                        .map(|p| (p.clone(), obj.pointer(p).cloned().unwrap_or(Value::Null)))
+                        .collect();
+                    after.insert(
+                        "/metadata/resourceVersion".into(),
+                        obj.pointer("/metadata/resourceVersion")
+                            .cloned()
+                            .unwrap_or(Value::Null),
+                    );
+                    (
+                        "applied",
+                        Value::Object(before),
+                        Value::Object(after),
+                        String::new(),
+                    )
+                }
+                Err(assay_remediators::kubernetes::ApplyError::Conflict(m)) => {
+                    ("conflict", Value::Object(before), Value::Null, m)
+                }
+                Err(e) => ("failed", Value::Object(before), Value::Null, e.to_string()),
+            }
+        }
+        Change::Aws(a) => {
+            let opts = aws_options(args.account.profile.clone());
+            match rt.block_on(assay_remediators::aws::execute(
+                &opts, &a.region, &a.action, &a.params,
+            )) {
+                Ok(resp) => ("applied", a.before.clone(), resp, String::new()),
+                Err(e) => ("failed", a.before.clone(), Value::Null, e),
+            }
+        }
+    }
+}
+
+fn k8s_options(
+    kubeconfig: Option<std::path::PathBuf>,
+    context: Option<String>,
+) -> assay_collectors::kubernetes::Options {
+    assay_collectors::kubernetes::Options {
+        kubeconfig,
+        context,
+        timeout_secs: 30,
+        page_size: 500,
+        concurrency: 1,
+        ..Default::default()
+    }
+}
+
+fn aws_options(profile: Option<String>) -> assay_collectors::aws::Options {
+    assay_collectors::aws::Options {
+        profile,
+        regions: Vec::new(),
+        concurrency: 1,
+    }
+}
+
+fn log(args: &FixLogArgs) -> i32 {
+    let store = match crate::state::open(&args.state) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let actions = match store.actions(args.limit) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let written = match args.format {
+        DiffFormatArg::Json => serde_json::to_writer_pretty(&mut out, &actions)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+        DiffFormatArg::Markdown => (|| {
+            writeln!(
+                out,
+                "| # | When | Who | Result | Resource | Rules |\n|---:|---|---|---|---|---|"
+            )?;
+            for a in &actions {
+                writeln!(
+                    out,
+                    "| {} | {} | {} | {} | `{}` | {} |",
+                    a.id,
+                    a.at,
+                    cell(&a.actor),
+                    a.result,
+                    cell(&a.resource),
+                    a.rules.join(", ")
+                )?;
+            }
+            Ok(())
+        })(),
+        DiffFormatArg::Text => (|| {
+            if actions.is_empty() {
+                writeln!(out, "no actions recorded in {}", store.path())?;
+            }
+            for a in &actions {
+                let undo = a
+                    .rollback_of
+                    .map_or(String::new(), |r| format!(" (undoes #{r})"));
+                writeln!(
+                    out,
+                    "#{:<4} {}  {:<20} {:<11} {}  [{}]{undo}",
+                    a.id,
+                    a.at,
+                    a.actor,
+                    a.result,
+                    a.resource,
+                    a.rules.join(", ")
+                )?;
+                if let (Value::Object(b), after) = (&a.before, &a.after) {
+                    for (p, old) in b {
+                        let new = after.get(p).cloned().unwrap_or(Value::Null);
+                        writeln!(out, "        {p}: {old} → {new}")?;
+                    }
+                } else if !a.before.is_null() {
+                    writeln!(out, "        before: {}", a.before)?;
+                }
+                if !a.detail.is_empty() {
+                    writeln!(out, "        {}", a.detail)?;
+                }
+            }
+            Ok(())
+        })(),
+    };
+    match written {
+        Ok(()) => EXIT_CLEAN,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_CLEAN,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_FAILED
+        }
+    }
+}
+
+fn rollback(args: &FixRollbackArgs) -> i32 {
+    let store = match crate::state::open(&args.state) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let action = match store.action(args.id) {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            eprintln!("error: no action #{} (see `assay fix log`)", args.id);
+            return EXIT_FAILED;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    if action.result != "applied" {
+        eprintln!(
+            "error: action #{} is `{}`; only applied actions can be rolled back",
+            action.id, action.result
+        );
+        return EXIT_FAILED;
+    }
+    let change: Change =
+        match serde_json::from_value(action.change.get("plan").cloned().unwrap_or(Value::Null)) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: action #{} has no readable change: {e}", action.id);
+                return EXIT_FAILED;
+            }
+        };
+    let conn = action
+        .change
+        .get("connection")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let text = |k: &str| conn.get(k).and_then(Value::as_str).map(str::to_string);
+    if let Err(e) = confirm(
+        &format!("roll back action #{} on {}", action.id, action.resource),
+        args.yes,
+    ) {
+        eprintln!("error: {e}");
+        return EXIT_FAILED;
+    }
+    let rt = match runtime() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let (result, after, detail) = match &change {
+        Change::Kubernetes(k) => {
+            let mut config = k.rollback.clone();
+            // Only if nobody changed the object since the fix.
+            if let Some(rv) = action
+                .after
+                .get("/metadata/resourceVersion")
+                .filter(|v| !v.is_null())
+            {
+                if let Some(meta) = config.get_mut("metadata").and_then(Value::as_object_mut) {
+                    meta.insert("resourceVersion".into(), rv.clone());
+                }
+            }
+            let opts = k8s_options(
+                args.kubeconfig
+                    .clone()
+                    .or_else(|| text("kubeconfig").map(Into::into)),
+                text("context"),
+            );
+            match rt.block_on(assay_remediators::kubernetes::apply_checked(
+                &opts, &config, false,
+            )) {
+                Ok(obj) => {
+                    let after: serde_json::Map<String, Value> = k
+                        .fields
+                        .keys()
+                        .map(|p| (p.clone(), obj.pointer(p).cloned().unwrap_or(Value::Null)))
+                        .collect();
+                    ("rollback", Value::Object(after), String::new())
+                }
+                Err(assay_remediators::kubernetes::ApplyError::Conflict(m)) => {
+                    ("conflict", Value::Null, m)
+                }
+                Err(e) => ("failed", Value::Null, e.to_string()),
+            }
+        }
+        Change::Aws(a) => match &a.rollback {
+            None => {
+                eprintln!(
+                    "error: action #{} ({}) has no automatic inverse; restore by hand: {}",
+                    action.id, a.action, a.before
+                );
+                return EXIT_FAILED;
+            }
+            Some((act, params)) => {
+                let opts = aws_options(args.profile.clone().or_else(|| text("profile")));
+                match rt.block_on(assay_remediators::aws::execute(
+                    &opts, &a.region, act, params,
+                )) {
+                    Ok(resp) => ("rollback", resp, String::new()),
+                    Err(e) => ("failed", Value::Null, e),
+                }
+            }
+        },
+    };
+    let at = crate::state::now();
+    let recorded = store.record_action(&NewAction {
+        at: &at,
+        actor: &actor(),
+        target: &action.target,
+        resource: &action.resource,
+        rules: &action.rules,
+        change: &action.change,
+        before: &action.after,
+        after: &after,
+        result,
+        detail: &detail,
+        rollback_of: Some(action.id),
+    });
+    if result == "rollback" {
+        if let Err(e) = store.set_action_result(action.id, "rolled-back") {
+            eprintln!("error: {e}");
+        }
+    }
+    match recorded {
+        Ok(id) => println!(
+            "{result:<9} #{id} undoes #{} on {}{}",
+            action.id,
+            action.resource,
+            if detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {detail}")
+            }
+        ),
+        Err(e) => eprintln!("error: the rollback ran but could not be recorded: {e}"),
+    }
+    if result == "rollback" {
+        EXIT_CLEAN
+    } else {
+        EXIT_FAILED
+    }
+}
