@@ -60,7 +60,7 @@ pub struct FixArgs {
     /// `log` or `rollback`; without one, plan (and with --apply, apply) fixes.
     #[command(subcommand)]
     pub action: Option<FixAction>,
-    /// Files to plan fixes for (rewriting files is not supported yet: plan only).
+    /// Manifest files or directories to fix (rewritten in place, keeping comments and formatting).
     pub paths: Vec<String>,
     /// Fix the live Kubernetes cluster.
     #[arg(long, conflicts_with_all = ["paths", "aws", "snapshot"])]
@@ -92,6 +92,9 @@ pub struct FixArgs {
     /// Perform the plan (after a server-side dry run of each change).
     #[arg(long)]
     pub apply: bool,
+    /// Print only a unified diff of the file rewrites (to apply with `patch -p1`).
+    #[arg(long)]
+    pub diff: bool,
     /// Do not ask before applying (for automation).
     #[arg(long, short = 'y')]
     pub yes: bool,

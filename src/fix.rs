@@ -67,7 +67,15 @@ fn confirm(what: &str, yes: bool) -> Result<(), String> {
     }
 }
 
-fn plan_of(args: &FixArgs) -> Result<(Plan, String, usize), String> {
+/// A file rewritten by fixes.
+struct FileChange {
+    path: String,
+    rules: Vec<String>,
+    before: String,
+    after: String,
+}
+
+fn plan_of(args: &FixArgs) -> Result<(Plan, String, usize, Vec<FileChange>), String> {
     let c = crate::state::collect(
         &args.paths,
         args.snapshot.as_deref(),
@@ -104,21 +112,117 @@ fn plan_of(args: &FixArgs) -> Result<(Plan, String, usize), String> {
         min_severity: args.severity.map(Severity::from),
         resource: args.resource.clone(),
     };
-    Ok((
-        assay_remediators::plan(&findings, &c.resources, &sel),
-        c.target,
-        c.errors.len(),
-    ))
+    let mut plan = assay_remediators::plan(&findings, &c.resources, &sel);
+    let files = materialize(&mut plan, &c.resources);
+    Ok((plan, c.target, c.errors.len(), files))
 }
 
-fn print_plan(plan: &Plan, format: DiffFormatArg) {
+/// Rewrite each planned file in memory; what cannot be rewritten safely
+/// becomes a skip with the reason.
+fn materialize(plan: &mut Plan, resources: &[assay_engine::Resource]) -> Vec<FileChange> {
+    let mut out = Vec::new();
+    for fp in std::mem::take(&mut plan.files) {
+        let skip_all = |plan: &mut Plan, reason: &str| {
+            for (id, rules, _) in &fp.resources {
+                for rule in rules {
+                    plan.skipped.push(assay_remediators::Skip {
+                        resource: id.clone(),
+                        rule: rule.clone(),
+                        reason: reason.to_string(),
+                    });
+                }
+            }
+        };
+        if fp.path == "-" {
+            skip_all(plan, "standard input cannot be rewritten; use a file");
+            continue;
+        }
+        let before = match std::fs::read_to_string(&fp.path) {
+            Ok(t) => t,
+            Err(e) => {
+                skip_all(plan, &format!("cannot read {}: {e}", fp.path));
+                continue;
+            }
+        };
+        let mut fixes = Vec::new();
+        for (id, _, ops) in &fp.resources {
+            if let Some(r) = resources
+                .iter()
+                .find(|r| r.id.to_string() == *id && r.source.file() == Some(fp.path.as_str()))
+            {
+                fixes.push((r, ops.as_slice()));
+            }
+        }
+        match assay_remediators::files::rewrite(&before, &fixes) {
+            Ok(after) if after == before => {}
+            Ok(after) => {
+                let mut rules: Vec<String> = fp
+                    .resources
+                    .iter()
+                    .flat_map(|(_, r, _)| r.clone())
+                    .collect();
+                rules.sort();
+                rules.dedup();
+                out.push(FileChange {
+                    path: fp.path.clone(),
+                    rules,
+                    before,
+                    after,
+                });
+            }
+            Err(e) => skip_all(plan, &format!("not rewritten in place: {e}")),
+        }
+    }
+    out
+}
+
+fn print_plan(plan: &Plan, files: &[FileChange], format: DiffFormatArg) {
+    let diffs: Vec<(String, Vec<String>, String)> = files
+        .iter()
+        .map(|f| {
+            (
+                f.path.clone(),
+                f.rules.clone(),
+                assay_remediators::files::unified_diff(&f.path, &f.before, &f.after),
+            )
+        })
+        .collect();
     match format {
         DiffFormatArg::Json => {
-            println!("{}", serde_json::to_string_pretty(plan).unwrap_or_default())
+            let mut v = serde_json::to_value(plan).unwrap_or(Value::Null);
+            if let Some(m) = v.as_object_mut() {
+                m.insert(
+                    "files".into(),
+                    diffs
+                        .iter()
+                        .map(|(p, r, d)| json!({"path": p, "rules": r, "diff": d}))
+                        .collect(),
+                );
+            }
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
-        DiffFormatArg::Text => print!("{}", render(plan)),
+        DiffFormatArg::Text => {
+            for (path, rules, diff) in &diffs {
+                println!("~ {path} ({})", rules.join(", "));
+                print!("{diff}");
+            }
+            if !diffs.is_empty() {
+                println!(
+                    "{} file{} to rewrite",
+                    diffs.len(),
+                    if diffs.len() == 1 { "" } else { "s" }
+                );
+            }
+            print!("{}", render(plan, diffs.len()));
+        }
         DiffFormatArg::Markdown => {
-            println!("## Assay fix plan: {} changes\n", plan.changes.len());
+            println!(
+                "## Assay fix plan: {} changes\n",
+                plan.changes.len() + diffs.len()
+            );
+            for (_, _, diff) in &diffs {
+                println!("```diff\n{diff}```\n");
+            }
             println!("| Resource | Rules | Change |\n|---|---|---|");
             for c in &plan.changes {
                 let what = match c {
@@ -141,35 +245,44 @@ fn print_plan(plan: &Plan, format: DiffFormatArg) {
 }
 
 fn fix(args: &FixArgs) -> i32 {
-    let (plan, target, collect_errors) = match plan_of(args) {
+    let (plan, target, collect_errors, files) = match plan_of(args) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_FAILED;
         }
     };
-    print_plan(&plan, args.format);
+    if args.diff {
+        for f in &files {
+            print!(
+                "{}",
+                assay_remediators::files::unified_diff(&f.path, &f.before, &f.after)
+            );
+        }
+    } else {
+        print_plan(&plan, &files, args.format);
+    }
+    let total = plan.changes.len() + files.len();
     if !args.apply {
         return if collect_errors > 0 {
             EXIT_FAILED
-        } else if plan.changes.is_empty() {
+        } else if total == 0 {
             EXIT_CLEAN
         } else {
             EXIT_FINDINGS
         };
     }
-    if !(args.k8s || args.aws) {
-        eprintln!("error: --apply changes live state: use it with --k8s or --aws (files and snapshots are plan only)");
+    if args.snapshot.is_some() {
+        eprintln!("error: a snapshot is a copy: --apply works on files, --k8s or --aws");
         return EXIT_FAILED;
     }
-    if plan.changes.is_empty() {
+    if total == 0 {
         eprintln!("nothing to apply");
         return EXIT_CLEAN;
     }
-    if plan.changes.len() > args.max_changes {
+    if total > args.max_changes {
         eprintln!(
-            "error: the plan has {} changes, more than --max-changes {}; narrow it with --rule/--severity/--resource or raise the limit",
-            plan.changes.len(),
+            "error: the plan has {total} changes, more than --max-changes {}; narrow it with --rule/--severity/--resource or raise the limit",
             args.max_changes
         );
         return EXIT_FAILED;
@@ -202,6 +315,59 @@ fn fix(args: &FixArgs) -> i32 {
     });
     let who = actor();
     let mut code = EXIT_CLEAN;
+    for f in &files {
+        let change_json = json!({"file": {"path": f.path, "before": f.before, "after": f.after}});
+        let at = crate::state::now();
+        let id = match store.record_action(&NewAction {
+            at: &at,
+            actor: &who,
+            target: "files",
+            resource: &f.path,
+            rules: &f.rules,
+            change: &change_json,
+            before: &Value::Null,
+            after: &Value::Null,
+            result: "pending",
+            detail: "",
+            rollback_of: None,
+        }) {
+            Ok(id) => id,
+            Err(e) => {
+                eprintln!("error: cannot record the action, so it was not performed: {e}");
+                return EXIT_FAILED;
+            }
+        };
+        let (result, detail) = match swap_file(&f.path, &f.before, &f.after) {
+            Ok(()) => ("applied", String::new()),
+            Err(e) => ("conflict", e),
+        };
+        if result != "applied" {
+            code = EXIT_FAILED;
+        }
+        let digest = |t: &str| json!({"bytes": t.len(), "lines": t.lines().count()});
+        if let Err(e) = store.finish_action_with_before(
+            id,
+            result,
+            &digest(&f.before),
+            &digest(&f.after),
+            &detail,
+        ) {
+            eprintln!(
+                "error: action #{id} ran ({result}) but its result could not be recorded: {e}"
+            );
+            code = EXIT_FAILED;
+        }
+        println!(
+            "{result:<9} #{id} {} ({}){}",
+            f.path,
+            f.rules.join(", "),
+            if detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {detail}")
+            }
+        );
+    }
     for change in &plan.changes {
         // Recorded as pending before it runs: nothing is ever changed unrecorded.
         let change_json = json!({"plan": change, "connection": connection});
@@ -248,6 +414,29 @@ fn fix(args: &FixArgs) -> i32 {
         );
     }
     code
+}
+
+/// Replace `path`'s content `from` by `to`, atomically (a temporary file
+/// renamed over it), only if it still reads `from`.
+fn swap_file(path: &str, from: &str, to: &str) -> Result<(), String> {
+    let now = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    if now != from {
+        return Err(format!("{path} changed since it was read; not overwritten"));
+    }
+    let p = std::path::Path::new(path);
+    let tmp = p.with_file_name(format!(
+        ".{}.assay-{}",
+        p.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, to).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    if let Ok(meta) = std::fs::metadata(p) {
+        let _ = std::fs::set_permissions(&tmp, meta.permissions());
+    }
+    std::fs::rename(&tmp, p).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot replace {path}: {e}")
+    })
 }
 
 /// Perform one change: (result, before, after, detail).
@@ -439,6 +628,9 @@ fn rollback(args: &FixRollbackArgs) -> i32 {
         );
         return EXIT_FAILED;
     }
+    if let Some(file) = action.change.get("file") {
+        return rollback_file(&store, &action, file, args.yes);
+    }
     let change: Change =
         match serde_json::from_value(action.change.get("plan").cloned().unwrap_or(Value::Null)) {
             Ok(c) => c,
@@ -546,6 +738,65 @@ fn rollback(args: &FixRollbackArgs) -> i32 {
             "{result:<9} #{id} undoes #{} on {}{}",
             action.id,
             action.resource,
+            if detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {detail}")
+            }
+        ),
+        Err(e) => eprintln!("error: the rollback ran but could not be recorded: {e}"),
+    }
+    if result == "rollback" {
+        EXIT_CLEAN
+    } else {
+        EXIT_FAILED
+    }
+}
+
+fn rollback_file(
+    store: &assay_state::Store,
+    action: &assay_state::store::Action,
+    file: &Value,
+    yes: bool,
+) -> i32 {
+    let text = |k: &str| {
+        file.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let (path, before, after) = (text("path"), text("before"), text("after"));
+    if let Err(e) = confirm(&format!("roll back action #{} on {path}", action.id), yes) {
+        eprintln!("error: {e}");
+        return EXIT_FAILED;
+    }
+    let (result, detail) = match swap_file(&path, &after, &before) {
+        Ok(()) => ("rollback", String::new()),
+        Err(e) => ("conflict", e),
+    };
+    let at = crate::state::now();
+    let recorded = store.record_action(&NewAction {
+        at: &at,
+        actor: &actor(),
+        target: &action.target,
+        resource: &action.resource,
+        rules: &action.rules,
+        change: &action.change,
+        before: &action.after,
+        after: &action.before,
+        result,
+        detail: &detail,
+        rollback_of: Some(action.id),
+    });
+    if result == "rollback" {
+        if let Err(e) = store.set_action_result(action.id, "rolled-back") {
+            eprintln!("error: {e}");
+        }
+    }
+    match recorded {
+        Ok(id) => println!(
+            "{result:<9} #{id} undoes #{} on {path}{}",
+            action.id,
             if detail.is_empty() {
                 String::new()
             } else {

@@ -241,3 +241,112 @@ fn plan_apply_log_rollback_and_conflicts_on_a_live_cluster() {
         "{text}"
     );
 }
+
+#[test]
+fn fix_files_in_place_with_diff_log_and_rollback() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("k8s");
+    std::fs::create_dir(&demo).unwrap();
+    for f in ["web.yaml", "batch.yaml"] {
+        std::fs::copy(common::root().join("testdata/demo").join(f), demo.join(f)).unwrap();
+    }
+    let web = demo.join("web.yaml");
+    let original = std::fs::read_to_string(&web).unwrap();
+    let state = dir.path().join("state.db");
+    let assay = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_assay"))
+            .args(args)
+            .args(["--state", state.to_str().unwrap()])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let d = demo.to_str().unwrap();
+    // --diff: a unified diff to apply by hand; nothing written.
+    let diff = assay(&["fix", d, "--rule", "K8S-PSS-003", "--diff"]);
+    assert_eq!(diff.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&diff.stdout).to_string();
+    assert!(
+        text.contains("-            privileged: true\n+            privileged: false\n"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("batch.yaml"),
+        "only files with a fix for the rule: {text}"
+    );
+    assert_eq!(std::fs::read_to_string(&web).unwrap(), original);
+
+    // --apply rewrites in place: only the fixed lines change, comments stay.
+    let applied = assay(&[
+        "fix",
+        d,
+        "--rule",
+        "K8S-PSS-003",
+        "--rule",
+        "K8S-PSS-014",
+        "--apply",
+        "--yes",
+    ]);
+    assert_eq!(applied.status.code(), Some(0), "{}", out(&applied));
+    let fixed = std::fs::read_to_string(&web).unwrap();
+    assert!(
+        fixed.contains("privileged: false") && fixed.contains("allowPrivilegeEscalation: false"),
+        "{fixed}"
+    );
+    let removed: Vec<&str> = original
+        .lines()
+        .filter(|l| !fixed.lines().any(|f| f == *l))
+        .collect();
+    assert_eq!(
+        removed,
+        vec!["            privileged: true"],
+        "every other line is kept as it was"
+    );
+    // The re-scan agrees; a second run has nothing to do.
+    let scan = Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args(["scan", d, "-f", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&scan.stdout).unwrap();
+    assert!(
+        !report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "K8S-PSS-003" || f["rule"] == "K8S-PSS-014"),
+        "{report}"
+    );
+    let again = assay(&["fix", d, "--rule", "K8S-PSS-003", "--rule", "K8S-PSS-014"]);
+    assert_eq!(again.status.code(), Some(0), "{}", out(&again));
+
+    // Logged, and rolled back to the byte.
+    let log: Value = serde_json::from_slice(&fix_log(&state, "json")).unwrap();
+    let web_action = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["resource"].as_str().unwrap().ends_with("web.yaml"))
+        .unwrap();
+    assert_eq!(web_action["target"], "files");
+    let id = web_action["id"].to_string();
+    let back = assay(&["fix", "rollback", &id, "--yes"]);
+    assert_eq!(back.status.code(), Some(0), "{}", out(&back));
+    assert_eq!(std::fs::read_to_string(&web).unwrap(), original);
+    // A file edited since is not overwritten by a rollback.
+    let applied = assay(&["fix", d, "--rule", "K8S-PSS-003", "--apply", "--yes"]);
+    assert_eq!(applied.status.code(), Some(0), "{}", out(&applied));
+    let log: Value = serde_json::from_slice(&fix_log(&state, "json")).unwrap();
+    let latest = log[0]["id"].to_string();
+    std::fs::write(
+        &web,
+        std::fs::read_to_string(&web).unwrap() + "# edited by hand\n",
+    )
+    .unwrap();
+    let conflict = assay(&["fix", "rollback", &latest, "--yes"]);
+    assert_eq!(conflict.status.code(), Some(2));
+    assert!(
+        out(&conflict).contains("changed since it was read"),
+        "{}",
+        out(&conflict)
+    );
+}

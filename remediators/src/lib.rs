@@ -2,6 +2,7 @@
 //! and their execution — server-side apply for Kubernetes, the narrowest API
 //! call for AWS — each with a before-state and an inverse for rollback.
 
+pub mod files;
 pub mod patch;
 pub mod plan;
 

@@ -142,8 +142,19 @@ pub struct Skip {
 pub struct Plan {
     /// Changes, one per resource (Kubernetes) or per action (AWS).
     pub changes: Vec<Change>,
+    /// Fixes of documents in files, per file (rewritten by [`crate::files`]).
+    pub files: Vec<FilePlan>,
     /// Findings not fixed, with the reason.
     pub skipped: Vec<Skip>,
+}
+
+/// The fixes of the documents of one file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FilePlan {
+    /// The file.
+    pub path: String,
+    /// Per resource id: the rules and their combined JSON Patch operations.
+    pub resources: Vec<(String, Vec<String>, Vec<Value>)>,
 }
 
 fn controller_of(body: &Value) -> Option<String> {
@@ -319,8 +330,7 @@ pub fn plan(findings: &[Finding], resources: &[Resource], sel: &Selector) -> Pla
             reason: reason.to_string(),
         };
         let Some(fix) = &f.fix else {
-            out.skipped
-                .push(skip("the rule has no automatic fix; see its remediation"));
+            out.skipped.push(skip(NO_FIX));
             continue;
         };
         let Some(r) = by_id.get(&f.resource.id) else {
@@ -370,9 +380,39 @@ pub fn plan(findings: &[Finding], resources: &[Resource], sel: &Selector) -> Pla
                 }
                 Err(e) => out.skipped.push(skip(&e)),
             },
-            (_, Source::File { .. }, _) => out.skipped.push(skip(
-                "rewriting files is not supported yet; apply the remediation by hand",
-            )),
+            (_, Source::File { path, .. }, Value::Array(ops)) => {
+                let file = match out.files.iter_mut().position(|p| &p.path == path) {
+                    Some(i) => i,
+                    None => {
+                        out.files.push(FilePlan {
+                            path: path.clone(),
+                            resources: Vec::new(),
+                        });
+                        out.files.len() - 1
+                    }
+                };
+                if let Some(fp) = out.files.get_mut(file) {
+                    let id = f.resource.id.clone();
+                    let entry = match fp.resources.iter().position(|(r, _, _)| *r == id) {
+                        Some(i) => i,
+                        None => {
+                            fp.resources.push((id, Vec::new(), Vec::new()));
+                            fp.resources.len() - 1
+                        }
+                    };
+                    if let Some((_, rules, all)) = fp.resources.get_mut(entry) {
+                        if !rules.contains(&f.rule) {
+                            rules.push(f.rule.clone());
+                            rules.sort();
+                        }
+                        for op in ops {
+                            if !all.contains(op) {
+                                all.push(op.clone());
+                            }
+                        }
+                    }
+                }
+            }
             _ => out.skipped.push(skip("the fix does not fit the resource")),
         }
     }
@@ -428,11 +468,13 @@ pub fn plan(findings: &[Finding], resources: &[Resource], sel: &Selector) -> Pla
         }));
     }
     out.changes.sort_by(|a, b| a.resource().cmp(b.resource()));
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out
 }
 
 /// The plan as text: per change, what will change, field by field.
-pub fn render(plan: &Plan) -> String {
+/// The plan as text; `extra` counts changes planned elsewhere (file rewrites).
+pub fn render(plan: &Plan, extra: usize) -> String {
     let mut s = String::new();
     let show = |v: &Value| {
         if v.is_null() {
@@ -464,18 +506,40 @@ pub fn render(plan: &Plan) -> String {
             }
         }
     }
+    // Findings of rules without a fix are many and alike: one line.
+    let mut manual: Vec<&str> = Vec::new();
+    let mut manual_count = 0;
     for k in &plan.skipped {
-        s.push_str(&format!("- {} {}: {}\n", k.resource, k.rule, k.reason));
+        if k.reason == NO_FIX {
+            manual_count += 1;
+            if !manual.contains(&k.rule.as_str()) {
+                manual.push(&k.rule);
+            }
+        } else {
+            s.push_str(&format!("- {} {}: {}\n", k.resource, k.rule, k.reason));
+        }
     }
+    if manual_count > 0 {
+        manual.sort_unstable();
+        s.push_str(&format!(
+            "- {manual_count} finding{} of rules without an automatic fix ({}): see their remediation\n",
+            if manual_count == 1 { "" } else { "s" },
+            manual.join(", ")
+        ));
+    }
+    let changes = plan.changes.len() + extra;
     s.push_str(&format!(
         "{} change{} planned, {} finding{} left as they are\n",
-        plan.changes.len(),
-        if plan.changes.len() == 1 { "" } else { "s" },
+        changes,
+        if changes == 1 { "" } else { "s" },
         plan.skipped.len(),
         if plan.skipped.len() == 1 { "" } else { "s" }
     ));
     s
 }
+
+/// Why a finding without a fix is left alone.
+pub const NO_FIX: &str = "the rule has no automatic fix; see its remediation";
 
 #[cfg(test)]
 mod tests;

@@ -91,7 +91,7 @@ fn fixes_of_one_object_combine_into_one_minimal_apply() {
         c.fields["/spec/template/spec/containers/1/securityContext/allowPrivilegeEscalation"],
         (Value::Null, json!(false))
     );
-    let text = render(&p);
+    let text = render(&p, 0);
     assert!(
         text.contains("/spec/template/spec/containers/1/securityContext/privileged: true → false"),
         "{text}"
