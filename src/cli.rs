@@ -319,6 +319,19 @@ pub struct DriftArgs {
     /// JSON pointer pattern to ignore (repeatable; `*` one segment, leading `**` any).
     #[arg(long = "ignore", value_name = "POINTER")]
     pub ignore: Vec<String>,
+    /// Plan putting drifted Kubernetes objects back to the baseline (changed
+    /// and missing fields, deleted objects).
+    #[arg(long, requires = "k8s")]
+    pub restore: bool,
+    /// With --restore: perform it (server-side apply, dry run first, audited).
+    #[arg(long, requires = "restore")]
+    pub apply: bool,
+    /// Do not ask before applying.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Refuse to apply more than this many changes.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub max_changes: usize,
     /// Output format.
     #[arg(long, short, value_enum, default_value = "text")]
     pub format: DiffFormatArg,

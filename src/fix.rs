@@ -68,7 +68,7 @@ fn confirm(what: &str, yes: bool) -> Result<(), String> {
 }
 
 /// A file rewritten by fixes.
-struct FileChange {
+pub struct FileChange {
     path: String,
     rules: Vec<String>,
     before: String,
@@ -276,29 +276,63 @@ fn fix(args: &FixArgs) -> i32 {
         eprintln!("error: a snapshot is a copy: --apply works on files, --k8s or --aws");
         return EXIT_FAILED;
     }
+    apply_changes(
+        &plan.changes,
+        &files,
+        &ApplyOptions {
+            target: &target,
+            cluster: &args.cluster,
+            account: &args.account,
+            state: &args.state,
+            yes: args.yes,
+            max_changes: args.max_changes,
+            force_conflicts: args.force_conflicts,
+        },
+    )
+}
+
+/// Where and how planned changes are applied.
+pub struct ApplyOptions<'a> {
+    /// What the changes are applied to (`k8s:ctx`, `aws:…`, `files`).
+    pub target: &'a str,
+    /// The cluster connection.
+    pub cluster: &'a crate::cli::ClusterArgs,
+    /// The AWS connection.
+    pub account: &'a crate::cli::AccountArgs,
+    /// The audit trail.
+    pub state: &'a crate::cli::StateArgs,
+    /// Do not ask.
+    pub yes: bool,
+    /// Refuse more changes than this.
+    pub max_changes: usize,
+    /// Server-side apply force.
+    pub force_conflicts: bool,
+}
+
+/// Apply planned changes: confirm, record each as pending, perform it,
+/// record the result. Returns the exit code.
+pub fn apply_changes(changes: &[Change], files: &[FileChange], o: &ApplyOptions<'_>) -> i32 {
+    let total = changes.len() + files.len();
     if total == 0 {
         eprintln!("nothing to apply");
         return EXIT_CLEAN;
     }
-    if total > args.max_changes {
+    if total > o.max_changes {
         eprintln!(
             "error: the plan has {total} changes, more than --max-changes {}; narrow it with --rule/--severity/--resource or raise the limit",
-            args.max_changes
+            o.max_changes
         );
         return EXIT_FAILED;
     }
     // Open the audit trail before changing anything.
-    let store = match crate::state::open(&args.state) {
+    let store = match crate::state::open(o.state) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_FAILED;
         }
     };
-    if let Err(e) = confirm(
-        &format!("apply {} changes to {target}", plan.changes.len()),
-        args.yes,
-    ) {
+    if let Err(e) = confirm(&format!("apply {total} changes to {}", o.target), o.yes) {
         eprintln!("error: {e}");
         return EXIT_FAILED;
     }
@@ -310,12 +344,12 @@ fn fix(args: &FixArgs) -> i32 {
         }
     };
     let connection = json!({
-        "kubeconfig": args.cluster.kubeconfig, "context": args.cluster.context,
-        "profile": args.account.profile,
+        "kubeconfig": o.cluster.kubeconfig, "context": o.cluster.context,
+        "profile": o.account.profile,
     });
     let who = actor();
     let mut code = EXIT_CLEAN;
-    for f in &files {
+    for f in files {
         let change_json = json!({"file": {"path": f.path, "before": f.before, "after": f.after}});
         let at = crate::state::now();
         let id = match store.record_action(&NewAction {
@@ -368,14 +402,14 @@ fn fix(args: &FixArgs) -> i32 {
             }
         );
     }
-    for change in &plan.changes {
+    for change in changes {
         // Recorded as pending before it runs: nothing is ever changed unrecorded.
         let change_json = json!({"plan": change, "connection": connection});
         let at = crate::state::now();
         let pending = store.record_action(&NewAction {
             at: &at,
             actor: &who,
-            target: &target,
+            target: o.target,
             resource: change.resource(),
             rules: change.rules(),
             change: &change_json,
@@ -392,7 +426,7 @@ fn fix(args: &FixArgs) -> i32 {
                 return EXIT_FAILED;
             }
         };
-        let (result, before, after, detail) = execute(&rt, args, change);
+        let (result, before, after, detail) = execute(&rt, o, change);
         if result != "applied" {
             code = EXIT_FAILED;
         }
@@ -442,7 +476,7 @@ fn swap_file(path: &str, from: &str, to: &str) -> Result<(), String> {
 /// Perform one change: (result, before, after, detail).
 fn execute(
     rt: &tokio::runtime::Runtime,
-    args: &FixArgs,
+    o: &ApplyOptions<'_>,
     change: &Change,
 ) -> (&'static str, Value, Value, String) {
     match change {
@@ -452,14 +486,11 @@ fn execute(
                 .iter()
                 .map(|(p, (b, _))| (p.clone(), b.clone()))
                 .collect();
-            let opts = k8s_options(
-                args.cluster.kubeconfig.clone(),
-                args.cluster.context.clone(),
-            );
+            let opts = k8s_options(o.cluster.kubeconfig.clone(), o.cluster.context.clone());
             match rt.block_on(assay_remediators::kubernetes::apply_checked(
                 &opts,
                 &k.apply,
-                args.force_conflicts,
+                o.force_conflicts,
             )) {
                 Ok(obj) => {
                     let mut after: serde_json::Map<String, Value> = k
@@ -487,7 +518,7 @@ fn execute(
             }
         }
         Change::Aws(a) => {
-            let opts = aws_options(args.account.profile.clone());
+            let opts = aws_options(o.account.profile.clone());
             match rt.block_on(assay_remediators::aws::execute(
                 &opts, &a.region, &a.action, &a.params,
             )) {
@@ -660,6 +691,17 @@ fn rollback(args: &FixRollbackArgs) -> i32 {
         }
     };
     let (result, after, detail) = match &change {
+        Change::Kubernetes(k) if k.rollback.is_null() => {
+            eprintln!(
+                "error: action #{} created {}; to undo it, delete the object (kubectl delete {} {}{})",
+                action.id,
+                action.resource,
+                k.kind.to_ascii_lowercase(),
+                k.name,
+                k.namespace.as_ref().map_or(String::new(), |n| format!(" -n {n}"))
+            );
+            return EXIT_FAILED;
+        }
         Change::Kubernetes(k) => {
             let mut config = k.rollback.clone();
             // Only if nobody changed the object since the fix.

@@ -702,6 +702,9 @@ pub fn drift_command(args: &DriftArgs, out: &mut dyn Write) -> std::io::Result<i
         ignore: args.ignore.clone(),
     };
     let found = drift(&baseline, &live, &opts);
+    if args.restore {
+        return Ok(restore(args, &baseline, &c, &found));
+    }
     match args.format {
         DriftFormat::Json => {
             let n = counts(&found);
@@ -799,4 +802,81 @@ fn write_drift_markdown(
         )?;
     }
     Ok(())
+}
+
+/// `drift --restore`: the changes that put live objects back to the
+/// baseline, planned (and applied with `--apply`) like `assay fix`.
+fn restore(args: &DriftArgs, baseline: &View, live: &Collected, found: &[Drift]) -> i32 {
+    use assay_remediators::plan::{k8s_change, k8s_create, render};
+    use assay_remediators::{Change, Plan, Skip};
+    let rule = vec!["ASSAY-DRIFT".to_string()];
+    let mut plan = Plan::default();
+    let mut ops: std::collections::BTreeMap<&str, Vec<Value>> = std::collections::BTreeMap::new();
+    for d in found {
+        match d.kind {
+            assay_state::DriftKind::Changed => match &d.expected {
+                Some(v) => ops.entry(d.resource.as_str()).or_default().push(
+                    json!({"op": "add", "path": d.pointer, "value": v}),
+                ),
+                None => plan.skipped.push(Skip {
+                    resource: d.resource.clone(),
+                    rule: "ASSAY-DRIFT".into(),
+                    reason: format!(
+                        "{} was added live; server-side apply does not remove another manager's field: remove it by hand",
+                        d.pointer
+                    ),
+                }),
+            },
+            assay_state::DriftKind::Missing => {
+                match baseline.resources.get(&d.resource).and_then(|e| e.body.as_ref()) {
+                    Some(body) => plan.changes.push(Change::Kubernetes(k8s_create(body, &d.resource, rule.clone()))),
+                    None => plan.skipped.push(Skip {
+                        resource: d.resource.clone(),
+                        rule: "ASSAY-DRIFT".into(),
+                        reason: "the baseline has no body for it".into(),
+                    }),
+                }
+            }
+            assay_state::DriftKind::Unmanaged => plan.skipped.push(Skip {
+                resource: d.resource.clone(),
+                rule: "ASSAY-DRIFT".into(),
+                reason: "not in the baseline; left alone".into(),
+            }),
+        }
+    }
+    for (key, ops) in ops {
+        let Some(r) = live.resources.iter().find(|r| r.id.to_string() == key) else {
+            continue;
+        };
+        match k8s_change(r, rule.clone(), ops) {
+            Ok(Some(c)) => plan.changes.push(Change::Kubernetes(c)),
+            Ok(None) => {}
+            Err(e) => plan.skipped.push(Skip {
+                resource: key.to_string(),
+                rule: "ASSAY-DRIFT".into(),
+                reason: format!("cannot restore: {e}"),
+            }),
+        }
+    }
+    print!("{}", render(&plan, 0));
+    if !args.apply {
+        return if plan.changes.is_empty() {
+            EXIT_CLEAN
+        } else {
+            EXIT_FINDINGS
+        };
+    }
+    crate::fix::apply_changes(
+        &plan.changes,
+        &[],
+        &crate::fix::ApplyOptions {
+            target: &live.target,
+            cluster: &args.cluster,
+            account: &args.account,
+            state: &args.state,
+            yes: args.yes,
+            max_changes: args.max_changes,
+            force_conflicts: true,
+        },
+    )
 }

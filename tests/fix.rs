@@ -350,3 +350,83 @@ fn fix_files_in_place_with_diff_log_and_rollback() {
         out(&conflict)
     );
 }
+
+#[test]
+fn drift_restore_puts_live_objects_back_to_the_baseline() {
+    let server = ApiServer::start(default_kinds());
+    let web = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"},
+                     "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                              "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "app", "image": "app:1"}]}}}});
+    let cfg = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg", "namespace": "shop"}, "data": {"mode": "strict"}});
+    server.put(web.clone());
+    server.put(cfg.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let kc = server.kubeconfig(dir.path());
+    let state = dir.path().join("state.db");
+    let manifests = dir.path().join("desired.yaml");
+    std::fs::write(&manifests, format!("{}\n---\n{}\n", web, cfg)).unwrap();
+    let set = Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args([
+            "baseline",
+            "set",
+            manifests.to_str().unwrap(),
+            "--state",
+            state.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(set.status.success(), "{}", out(&set));
+    // Someone scales by hand, changes the image and deletes the ConfigMap.
+    let mut drifted = server.get("Deployment", "shop", "web").unwrap();
+    drifted["spec"]["replicas"] = json!(5);
+    drifted["spec"]["template"]["spec"]["containers"][0]["image"] = json!("app:hotfix");
+    server.put(drifted);
+    server.delete("ConfigMap", "shop", "cfg");
+    let drift = |extra: &[&str]| {
+        let mut args = vec!["drift", "--k8s", "--kinds", "Deployment,ConfigMap"];
+        args.extend_from_slice(extra);
+        run(&kc, &state, &args)
+    };
+    assert_eq!(drift(&[]).status.code(), Some(1));
+    let plan = drift(&["--restore"]);
+    assert_eq!(plan.status.code(), Some(1), "{}", out(&plan));
+    let text = out(&plan);
+    assert!(text.contains("/spec/replicas: 5 → 2"), "{text}");
+    assert!(
+        text.contains("/spec/template/spec/containers/0/image: \"app:hotfix\" → \"app:1\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("~ kubernetes:v1/ConfigMap:shop/cfg"),
+        "{text}"
+    );
+    assert_eq!(
+        server.get("Deployment", "shop", "web").unwrap()["spec"]["replicas"],
+        5,
+        "a plan changes nothing"
+    );
+    let applied = drift(&["--restore", "--apply", "--yes"]);
+    assert_eq!(applied.status.code(), Some(0), "{}", out(&applied));
+    assert_eq!(
+        server.get("Deployment", "shop", "web").unwrap()["spec"]["replicas"],
+        2
+    );
+    assert_eq!(
+        server.get("ConfigMap", "shop", "cfg").unwrap()["data"],
+        json!({"mode": "strict"})
+    );
+    let after = drift(&[]);
+    assert_eq!(
+        after.status.code(),
+        Some(0),
+        "no drift left: {}",
+        out(&after)
+    );
+    let log: Value = serde_json::from_slice(&fix_log(&state, "json")).unwrap();
+    assert_eq!(log.as_array().unwrap().len(), 2);
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["result"] == "applied" && a["rules"] == json!(["ASSAY-DRIFT"])));
+}

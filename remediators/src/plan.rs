@@ -314,6 +314,84 @@ fn aws_change(f: &Finding, r: &Resource, fix: &Value) -> Result<AwsChange, Strin
     })
 }
 
+/// The change that `ops` make to the live object `r` (`None` when they
+/// change nothing).
+pub fn k8s_change(
+    r: &Resource,
+    rules: Vec<String>,
+    ops: Vec<Value>,
+) -> Result<Option<K8sChange>, patch::PatchError> {
+    let before = &r.body;
+    let mut after = before.clone();
+    patch::apply(&mut after, &ops)?;
+    let mut fields = BTreeMap::new();
+    for p in patch::touched(&ops) {
+        let b = patch::get(before, &p).cloned().unwrap_or(Value::Null);
+        let a = patch::get(&after, &p).cloned().unwrap_or(Value::Null);
+        if a != b {
+            fields.insert(p, (b, a));
+        }
+    }
+    if fields.is_empty() {
+        return Ok(None);
+    }
+    let changed: Vec<String> = fields.keys().cloned().collect();
+    let text = |k: &str| {
+        before
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    Ok(Some(K8sChange {
+        resource: r.id.to_string(),
+        api_version: text("apiVersion"),
+        kind: text("kind"),
+        namespace: (!r.id.scope.is_empty()).then(|| r.id.scope.clone()),
+        name: r.id.name.clone(),
+        rules,
+        apply: apply_config(&after, &changed, before),
+        rollback: apply_config(before, &changed, before),
+        ops,
+        fields,
+    }))
+}
+
+/// Re-create a deleted object from its desired state: an apply without a
+/// `resourceVersion` (it must not exist). Its inverse is deleting it, which
+/// rollback leaves to a person.
+pub fn k8s_create(desired: &Value, resource: &str, rules: Vec<String>) -> K8sChange {
+    let mut apply = desired.clone();
+    if let Some(meta) = apply.get_mut("metadata").and_then(Value::as_object_mut) {
+        for k in [
+            "resourceVersion",
+            "uid",
+            "creationTimestamp",
+            "generation",
+            "managedFields",
+            "selfLink",
+        ] {
+            meta.remove(k);
+        }
+    }
+    if let Some(m) = apply.as_object_mut() {
+        m.remove("status");
+    }
+    let text = |p: &str| apply.pointer(p).and_then(Value::as_str).map(str::to_string);
+    K8sChange {
+        resource: resource.to_string(),
+        api_version: text("/apiVersion").unwrap_or_default(),
+        kind: text("/kind").unwrap_or_default(),
+        namespace: text("/metadata/namespace"),
+        name: text("/metadata/name").unwrap_or_default(),
+        rules,
+        ops: vec![json!({"op": "add", "path": "", "value": apply.clone()})],
+        fields: BTreeMap::from([(String::new(), (Value::Null, json!("(the whole object)")))]),
+        rollback: Value::Null,
+        apply,
+    }
+}
+
 /// Plan the fixes of `findings` (on `resources`) that `sel` selects.
 pub fn plan(findings: &[Finding], resources: &[Resource], sel: &Selector) -> Plan {
     let by_id: BTreeMap<String, &Resource> =
@@ -419,53 +497,19 @@ pub fn plan(findings: &[Finding], resources: &[Resource], sel: &Selector) -> Pla
     for (id, (mut rules, ops)) in k8s {
         rules.sort();
         let Some(r) = by_id.get(&id) else { continue };
-        let before = &r.body;
-        let mut after = before.clone();
-        if let Err(e) = patch::apply(&mut after, &ops) {
-            for rule in rules {
-                out.skipped.push(Skip {
-                    resource: id.clone(),
-                    rule,
-                    reason: format!("the fix does not apply: {e}"),
-                });
-            }
-            continue;
-        }
-        let paths = patch::touched(&ops);
-        let mut fields = BTreeMap::new();
-        for p in &paths {
-            let b = patch::get(before, p).cloned().unwrap_or(Value::Null);
-            let a = patch::get(&after, p).cloned().unwrap_or(Value::Null);
-            if a != b {
-                fields.insert(p.clone(), (b, a));
+        match k8s_change(r, rules.clone(), ops) {
+            Ok(Some(c)) => out.changes.push(Change::Kubernetes(c)),
+            Ok(None) => {} // already as the fix wants it
+            Err(e) => {
+                for rule in rules {
+                    out.skipped.push(Skip {
+                        resource: id.clone(),
+                        rule,
+                        reason: format!("the fix does not apply: {e}"),
+                    });
+                }
             }
         }
-        if fields.is_empty() {
-            continue; // already as the fix wants it
-        }
-        let changed: Vec<String> = fields.keys().cloned().collect();
-        let api_version = before
-            .get("apiVersion")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let kind = before
-            .get("kind")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        out.changes.push(Change::Kubernetes(K8sChange {
-            resource: id.clone(),
-            api_version,
-            kind,
-            namespace: (!r.id.scope.is_empty()).then(|| r.id.scope.clone()),
-            name: r.id.name.clone(),
-            rules,
-            apply: apply_config(&after, &changed, before),
-            rollback: apply_config(before, &changed, before),
-            ops,
-            fields,
-        }));
     }
     out.changes.sort_by(|a, b| a.resource().cmp(b.resource()));
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
