@@ -21,6 +21,7 @@
 //!     paths: [deploy/]
 //!     packs: [kubernetes]
 //!     framework: pss-restricted
+//!     fix: {rules: [K8S-PSS-003], apply: false}   # plan only unless apply: true
 //! ```
 //!
 //! Secrets belong in the environment: every `${NAME}` in a string is
@@ -111,6 +112,31 @@ pub struct Job {
     /// .html, .json, .sarif, .md, .xml).
     #[serde(default)]
     pub report: Option<PathBuf>,
+    /// A remediation step after the scan (plan only unless `apply: true`).
+    #[serde(default)]
+    pub fix: Option<FixStep>,
+}
+
+/// A job's remediation step.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixStep {
+    /// Only these rules (empty: every rule with a fix).
+    #[serde(default)]
+    pub rules: Vec<String>,
+    /// Only findings at or above this severity.
+    #[serde(default)]
+    pub severity: Option<assay_engine::Severity>,
+    /// Apply the plan (default: plan only).
+    #[serde(default)]
+    pub apply: bool,
+    /// Refuse plans larger than this.
+    #[serde(default = "default_max_changes")]
+    pub max_changes: usize,
+}
+
+fn default_max_changes() -> usize {
+    20
 }
 
 /// `NAME` from the environment, else from the file `$ASSAY_SECRETS_DIR/NAME`

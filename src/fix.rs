@@ -69,13 +69,18 @@ fn confirm(what: &str, yes: bool) -> Result<(), String> {
 
 /// A file rewritten by fixes.
 pub struct FileChange {
-    path: String,
-    rules: Vec<String>,
-    before: String,
-    after: String,
+    /// The file.
+    pub path: String,
+    /// Rules fixed in it.
+    pub rules: Vec<String>,
+    /// Its content now.
+    pub before: String,
+    /// Its content fixed.
+    pub after: String,
 }
 
-fn plan_of(args: &FixArgs) -> Result<(Plan, String, usize, Vec<FileChange>), String> {
+/// Collect, evaluate and plan: (plan, target, input errors, file rewrites).
+pub fn plan_of(args: &FixArgs) -> Result<(Plan, String, usize, Vec<FileChange>), String> {
     let c = crate::state::collect(
         &args.paths,
         args.snapshot.as_deref(),

@@ -123,6 +123,9 @@ pub fn run_job(config: &Config, job: &Job, state: &StateArgs) -> i32 {
     for e in &ex.outcome.report.errors {
         log(json!({"event": "input-error", "job": job.name, "error": e.headline()}));
     }
+    if let Some(step) = &job.fix {
+        code = code.max(fix_step(job, step, &args, state));
+    }
     let s = ex.outcome.report.summary();
     log(
         json!({"event": "job-end", "job": job.name, "scan": ex.scan_id, "target": ex.outcome.target,
@@ -130,6 +133,119 @@ pub fn run_job(config: &Config, job: &Job, state: &StateArgs) -> i32 {
         "changes": change, "seconds": t0.elapsed().as_secs_f64()}),
     );
     code
+}
+
+/// The `fix` arguments of a job's remediation step.
+fn fix_args(
+    job: &Job,
+    step: &crate::config::FixStep,
+    scan: &ScanArgs,
+    state: &StateArgs,
+) -> crate::cli::FixArgs {
+    crate::cli::FixArgs {
+        action: None,
+        paths: scan.paths.clone(),
+        k8s: scan.k8s,
+        cluster: scan.cluster.clone(),
+        aws: scan.aws,
+        account: scan.account.clone(),
+        snapshot: None,
+        policy: scan.policy.clone(),
+        framework: job.framework.clone(),
+        rules: step.rules.clone(),
+        severity: step.severity.map(severity_arg),
+        resource: None,
+        apply: step.apply,
+        diff: false,
+        yes: true,
+        max_changes: step.max_changes,
+        force_conflicts: false,
+        format: crate::cli::DiffFormatArg::Json,
+        state: state.clone(),
+    }
+}
+
+fn severity_arg(s: assay_engine::Severity) -> SeverityArg {
+    match s {
+        assay_engine::Severity::Critical => SeverityArg::Critical,
+        assay_engine::Severity::High => SeverityArg::High,
+        assay_engine::Severity::Medium => SeverityArg::Medium,
+        assay_engine::Severity::Low => SeverityArg::Low,
+        assay_engine::Severity::Info => SeverityArg::Info,
+    }
+}
+
+/// mBOT then tBOT: plan (and, when the job says so, apply) the fixes, then
+/// re-scan to confirm they took. Returns an exit code.
+fn fix_step(job: &Job, step: &crate::config::FixStep, scan: &ScanArgs, state: &StateArgs) -> i32 {
+    let args = fix_args(job, step, scan, state);
+    let (plan, target, _, files) = match crate::fix::plan_of(&args) {
+        Ok(p) => p,
+        Err(e) => {
+            log(json!({"event": "fix-error", "job": job.name, "error": e}));
+            return EXIT_FAILED;
+        }
+    };
+    let planned = plan.changes.len() + files.len();
+    let changes: Vec<serde_json::Value> = plan
+        .changes
+        .iter()
+        .map(|c| json!({"resource": c.resource(), "rules": c.rules()}))
+        .chain(
+            files
+                .iter()
+                .map(|f| json!({"resource": f.path, "rules": f.rules})),
+        )
+        .collect();
+    log(
+        json!({"event": "fix-plan", "job": job.name, "planned": planned, "changes": changes, "apply": step.apply}),
+    );
+    if !step.apply || planned == 0 {
+        return crate::EXIT_CLEAN;
+    }
+    let code = crate::fix::apply_changes(
+        &plan.changes,
+        &files,
+        &crate::fix::ApplyOptions {
+            target: &target,
+            cluster: &args.cluster,
+            account: &args.account,
+            state,
+            yes: true,
+            max_changes: step.max_changes,
+            force_conflicts: false,
+        },
+    );
+    // Re-validate: the fixed findings must be gone.
+    let mut verify = scan.clone();
+    verify.output = None;
+    let origin = format!("schedule:{}:verify", job.name);
+    let remaining = match crate::scan::execute(&verify, &origin, |_, _| {}) {
+        Ok(ex) => ex
+            .outcome
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.status == assay_engine::finding::Status::Fail)
+            .filter(|f| {
+                let in_file = |path: &str| {
+                    matches!(&f.location, assay_engine::finding::Location::File { file, .. } if file == path)
+                };
+                plan.changes.iter().any(|c| c.resource() == f.resource.id && c.rules().contains(&f.rule))
+                    || files.iter().any(|fc| in_file(&fc.path) && fc.rules.contains(&f.rule))
+            })
+            .count(),
+        Err(c) => return c,
+    };
+    log(
+        json!({"event": "fix-verified", "job": job.name, "applied": code == crate::EXIT_CLEAN,
+               "remaining": remaining}),
+    );
+    if remaining > 0 {
+        EXIT_FAILED
+    } else {
+        code
+    }
 }
 
 /// What the scheduler knows about one job.

@@ -769,3 +769,72 @@ fn html_report_renders_in_a_headless_browser() {
         "the page shows the failing count {failing}"
     );
 }
+
+#[test]
+fn a_scheduled_job_can_fix_and_then_confirms_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.db");
+    let demo = demo_copy(dir.path());
+    let config = dir.path().join("assay.yaml");
+    let write = |apply: bool| {
+        std::fs::write(
+            &config,
+            format!(
+                "jobs:\n  - name: manifests\n    schedule: '@daily'\n    paths: ['{}']\n    fix: {{rules: [K8S-PSS-003], apply: {apply}}}\n",
+                demo.display()
+            ),
+        )
+        .unwrap();
+    };
+    let events = |o: &Output| -> Vec<Value> {
+        stderr(o)
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    };
+    let web = std::fs::read_to_string(demo.join("web.yaml")).unwrap();
+    // Plan only by default: nothing is written.
+    write(false);
+    let out = run(
+        &state,
+        &[
+            "schedule",
+            "-c",
+            config.to_str().unwrap(),
+            "--once",
+            "manifests",
+        ],
+        &[],
+    );
+    let plan = events(&out)
+        .into_iter()
+        .find(|e| e["event"] == "fix-plan")
+        .unwrap();
+    assert_eq!(plan["planned"], 1, "{plan}");
+    assert_eq!(plan["apply"], false);
+    assert_eq!(std::fs::read_to_string(demo.join("web.yaml")).unwrap(), web);
+    // With apply: the file is fixed, and a re-scan confirms it.
+    write(true);
+    let out = run(
+        &state,
+        &[
+            "schedule",
+            "-c",
+            config.to_str().unwrap(),
+            "--once",
+            "manifests",
+        ],
+        &[],
+    );
+    let ev = events(&out);
+    let verified = ev
+        .iter()
+        .find(|e| e["event"] == "fix-verified")
+        .unwrap_or_else(|| panic!("{}", stderr(&out)));
+    assert_eq!(verified["remaining"], 0, "{verified}");
+    assert!(std::fs::read_to_string(demo.join("web.yaml"))
+        .unwrap()
+        .contains("privileged: false"));
+    let history = json(&run(&state, &["history", "-f", "json"], &[]));
+    assert_eq!(history[0]["origin"], "schedule:manifests:verify");
+}
