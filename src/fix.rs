@@ -5,9 +5,8 @@
 //! change applied, 2 when one failed or conflicted (or the run failed).
 
 use crate::cli::{DiffFormatArg, FixAction, FixArgs, FixLogArgs, FixRollbackArgs};
-use crate::policies::{self, PolicyChoice};
+use crate::policies;
 use crate::{EXIT_CLEAN, EXIT_FAILED, EXIT_FINDINGS};
-use assay_engine::policy::Limits;
 use assay_engine::{EvalContext, Severity};
 use assay_remediators::plan::render;
 use assay_remediators::{Change, Plan, Selector};
@@ -93,20 +92,9 @@ pub fn plan_of(args: &FixArgs) -> Result<(Plan, String, usize, Vec<FileChange>),
     if c.resources.is_empty() && !c.errors.is_empty() {
         return Err("nothing was collected".into());
     }
-    let (mut set, errors) = policies::load(&PolicyChoice {
-        no_builtin: args.policy.no_builtin,
-        packs: args.policy.packs.clone(),
-        paths: args.policy.policies.clone(),
-        namespaces: Vec::new(),
-        framework: args.framework.clone(),
-        limits: Limits::default(),
-    });
-    if !errors.is_empty() {
-        for e in &errors {
-            eprintln!("error: {e}");
-        }
+    let Some(mut set) = policies::load_strict(&args.policy, args.framework.clone()) else {
         return Err("policies did not load".into());
-    }
+    };
     let ctx = EvalContext {
         waivers: Vec::new(),
         today: crate::scan::today(),
@@ -695,7 +683,8 @@ fn rollback(args: &FixRollbackArgs) -> i32 {
             return EXIT_FAILED;
         }
     };
-    let (result, after, detail) = match &change {
+    // What cannot be undone automatically is said, not attempted.
+    match &change {
         Change::Kubernetes(k) if k.rollback.is_null() => {
             eprintln!(
                 "error: action #{} created {}; to undo it, delete the object (kubectl delete {} {}{})",
@@ -707,6 +696,16 @@ fn rollback(args: &FixRollbackArgs) -> i32 {
             );
             return EXIT_FAILED;
         }
+        Change::Aws(a) if a.rollback.is_none() => {
+            eprintln!(
+                "error: action #{} ({}) has no automatic inverse; restore by hand: {}",
+                action.id, a.action, a.before
+            );
+            return EXIT_FAILED;
+        }
+        _ => {}
+    }
+    finish_rollback(&store, &action, || match &change {
         Change::Kubernetes(k) => {
             let mut config = k.rollback.clone();
             // Only if nobody changed the object since the fix.
@@ -743,13 +742,7 @@ fn rollback(args: &FixRollbackArgs) -> i32 {
             }
         }
         Change::Aws(a) => match &a.rollback {
-            None => {
-                eprintln!(
-                    "error: action #{} ({}) has no automatic inverse; restore by hand: {}",
-                    action.id, a.action, a.before
-                );
-                return EXIT_FAILED;
-            }
+            None => ("failed", Value::Null, "no automatic inverse".to_string()),
             Some((act, params)) => {
                 let opts = aws_options(args.profile.clone().or_else(|| text("profile")));
                 match rt.block_on(assay_remediators::aws::execute(
@@ -760,44 +753,7 @@ fn rollback(args: &FixRollbackArgs) -> i32 {
                 }
             }
         },
-    };
-    let at = crate::state::now();
-    let recorded = store.record_action(&NewAction {
-        at: &at,
-        actor: &actor(),
-        target: &action.target,
-        resource: &action.resource,
-        rules: &action.rules,
-        change: &action.change,
-        before: &action.after,
-        after: &after,
-        result,
-        detail: &detail,
-        rollback_of: Some(action.id),
-    });
-    if result == "rollback" {
-        if let Err(e) = store.set_action_result(action.id, "rolled-back") {
-            eprintln!("error: {e}");
-        }
-    }
-    match recorded {
-        Ok(id) => println!(
-            "{result:<9} #{id} undoes #{} on {}{}",
-            action.id,
-            action.resource,
-            if detail.is_empty() {
-                String::new()
-            } else {
-                format!(": {detail}")
-            }
-        ),
-        Err(e) => eprintln!("error: the rollback ran but could not be recorded: {e}"),
-    }
-    if result == "rollback" {
-        EXIT_CLEAN
-    } else {
-        EXIT_FAILED
-    }
+    })
 }
 
 fn rollback_file(
@@ -817,12 +773,22 @@ fn rollback_file(
         eprintln!("error: {e}");
         return EXIT_FAILED;
     }
-    let (result, detail) = match swap_file(&path, &after, &before) {
-        Ok(()) => ("rollback", String::new()),
-        Err(e) => ("conflict", e),
-    };
+    finish_rollback(store, action, || match swap_file(&path, &after, &before) {
+        Ok(()) => ("rollback", Value::Null, String::new()),
+        Err(e) => ("conflict", Value::Null, e),
+    })
+}
+
+/// Record a rollback of `action` as pending, perform it with `run`
+/// (result, after, detail), record the outcome and mark `action`
+/// rolled back when it worked. Returns the exit code.
+fn finish_rollback(
+    store: &assay_state::Store,
+    action: &assay_state::store::Action,
+    run: impl FnOnce() -> (&'static str, Value, String),
+) -> i32 {
     let at = crate::state::now();
-    let recorded = store.record_action(&NewAction {
+    let id = match store.record_action(&NewAction {
         at: &at,
         actor: &actor(),
         target: &action.target,
@@ -830,28 +796,36 @@ fn rollback_file(
         rules: &action.rules,
         change: &action.change,
         before: &action.after,
-        after: &action.before,
-        result,
-        detail: &detail,
+        after: &Value::Null,
+        result: "pending",
+        detail: "",
         rollback_of: Some(action.id),
-    });
+    }) {
+        Ok(id) => id,
+        Err(e) => {
+            eprintln!("error: cannot record the rollback, so it was not performed: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let (result, after, detail) = run();
+    if let Err(e) = store.finish_action_with_before(id, result, &action.after, &after, &detail) {
+        eprintln!("error: the rollback ran ({result}) but could not be recorded: {e}");
+    }
     if result == "rollback" {
         if let Err(e) = store.set_action_result(action.id, "rolled-back") {
             eprintln!("error: {e}");
         }
     }
-    match recorded {
-        Ok(id) => println!(
-            "{result:<9} #{id} undoes #{} on {path}{}",
-            action.id,
-            if detail.is_empty() {
-                String::new()
-            } else {
-                format!(": {detail}")
-            }
-        ),
-        Err(e) => eprintln!("error: the rollback ran but could not be recorded: {e}"),
-    }
+    println!(
+        "{result:<9} #{id} undoes #{} on {}{}",
+        action.id,
+        action.resource,
+        if detail.is_empty() {
+            String::new()
+        } else {
+            format!(": {detail}")
+        }
+    );
     if result == "rollback" {
         EXIT_CLEAN
     } else {

@@ -127,6 +127,28 @@ pub fn read_yaml_policies(
 }
 
 /// Build the policy set; problems come back as diagnostics beside it.
+/// The policies `--policy/--no-builtin/--pack` and `--framework` name, or
+/// `None` after printing why they do not load (commands that must not run
+/// on a partial set).
+pub fn load_strict(
+    policy: &crate::cli::PolicyArgs,
+    framework: Option<String>,
+) -> Option<PolicySet> {
+    let (set, errors) = load(&PolicyChoice {
+        no_builtin: policy.no_builtin,
+        packs: policy.packs.clone(),
+        paths: policy.policies.clone(),
+        namespaces: Vec::new(),
+        framework,
+        limits: assay_engine::policy::Limits::default(),
+    });
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    errors.is_empty().then_some(set)
+}
+
+/// Load the built-in and given policies; problems come back as diagnostics.
 pub fn load(choice: &PolicyChoice) -> (PolicySet, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut builder = PolicySetBuilder::new();

@@ -12,11 +12,10 @@
 //! notification routes (`--notify`).
 
 use crate::cli::WatchArgs;
-use crate::policies::{self, PolicyChoice};
+use crate::policies;
 use crate::EXIT_FAILED;
 use assay_collectors::kubernetes::WatchEvent;
 use assay_engine::finding::{fingerprint, Finding, Location, ResourceRef, Status};
-use assay_engine::policy::Limits;
 use assay_engine::{EvalContext, Evaluator, PolicySet, Resource, Severity};
 use assay_state::diff::identity;
 use assay_state::store::{content_hash, Hash, View};
@@ -153,20 +152,9 @@ pub fn command(args: &WatchArgs) -> i32 {
         },
         None => Vec::new(),
     };
-    let (mut set, errors) = policies::load(&PolicyChoice {
-        no_builtin: args.policy.no_builtin,
-        packs: args.policy.packs.clone(),
-        paths: args.policy.policies.clone(),
-        namespaces: Vec::new(),
-        framework: args.framework.clone(),
-        limits: Limits::default(),
-    });
-    if !errors.is_empty() {
-        for e in &errors {
-            eprintln!("error: {e}");
-        }
+    let Some(mut set) = policies::load_strict(&args.policy, args.framework.clone()) else {
         return EXIT_FAILED;
-    }
+    };
     let needs_store = args.record || !routes.is_empty() || args.baseline.is_some();
     let mut store = if needs_store {
         match crate::state::open(&args.state) {

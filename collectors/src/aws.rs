@@ -66,7 +66,8 @@ pub async fn config(opts: &Options, region: Option<&str>) -> aws_config::SdkConf
     loader.load().await
 }
 
-fn err_text<E: std::error::Error>(e: &E) -> String {
+/// An error with its chain of causes, on one line.
+pub fn err_text<E: std::error::Error>(e: &E) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
     while let Some(inner) = src {

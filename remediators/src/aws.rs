@@ -73,14 +73,7 @@ pub fn permission(p: &Value) -> IpPermission {
 }
 
 fn err<E: std::error::Error>(e: &E) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(inner) = src {
-        s.push_str(": ");
-        s.push_str(&inner.to_string());
-        src = inner.source();
-    }
-    s
+    assay_collectors::aws::err_text(e)
 }
 
 /// Perform `action` with `params` in `region`; returns what the API said.

@@ -15,6 +15,7 @@
 //! the outcome of every route is returned to be logged and recorded — a
 //! failed notification never fails or loses the scan.
 
+use crate::markdown::resource as short;
 use assay_engine::finding::{Finding, Status};
 use assay_engine::Severity;
 use http_body_util::{BodyExt, Full};
@@ -132,20 +133,6 @@ fn counts(findings: &[Finding]) -> BTreeMap<String, usize> {
         *m.entry(f.severity.as_str().to_string()).or_default() += 1;
     }
     m
-}
-
-fn short(f: &Finding) -> String {
-    let kind = f
-        .resource
-        .kind
-        .rsplit('/')
-        .next()
-        .unwrap_or(&f.resource.kind);
-    if f.resource.namespace.is_empty() {
-        format!("{kind} {}", f.resource.name)
-    } else {
-        format!("{kind} {}/{}", f.resource.namespace, f.resource.name)
-    }
 }
 
 /// Slack escapes `&`, `<` and `>` in mrkdwn text.
