@@ -318,12 +318,8 @@ pub fn apply_changes(changes: &[Change], files: &[FileChange], o: &ApplyOptions<
         return EXIT_FAILED;
     }
     // Open the audit trail before changing anything.
-    let store = match crate::state::open(o.state) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_FAILED;
-        }
+    let Some(store) = crate::state::open_or_report(o.state) else {
+        return EXIT_FAILED;
     };
     if let Err(e) = confirm(&format!("apply {total} changes to {}", o.target), o.yes) {
         eprintln!("error: {e}");
@@ -545,12 +541,8 @@ fn aws_options(profile: Option<String>) -> assay_collectors::aws::Options {
 }
 
 fn log(args: &FixLogArgs) -> i32 {
-    let store = match crate::state::open(&args.state) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_FAILED;
-        }
+    let Some(store) = crate::state::open_or_report(&args.state) else {
+        return EXIT_FAILED;
     };
     let actions = match store.actions(args.limit) {
         Ok(a) => a,
@@ -627,12 +619,8 @@ fn log(args: &FixLogArgs) -> i32 {
 }
 
 fn rollback(args: &FixRollbackArgs) -> i32 {
-    let store = match crate::state::open(&args.state) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_FAILED;
-        }
+    let Some(store) = crate::state::open_or_report(&args.state) else {
+        return EXIT_FAILED;
     };
     let action = match store.action(args.id) {
         Ok(Some(a)) => a,

@@ -44,6 +44,11 @@ pub fn open(args: &StateArgs) -> Result<Store, String> {
     Store::open(&path).map_err(|e| e.to_string())
 }
 
+/// Open the store, or print why not.
+pub fn open_or_report(args: &StateArgs) -> Option<Store> {
+    open(args).map_err(|e| eprintln!("error: {e}")).ok()
+}
+
 /// Open the store only if it exists already (reading trends must not create one).
 pub fn open_existing(args: &StateArgs) -> Option<Store> {
     let path = args
@@ -215,12 +220,8 @@ pub fn retry_policy() -> Retry {
 
 /// `assay history`.
 pub fn history(args: &HistoryArgs, out: &mut dyn Write) -> std::io::Result<i32> {
-    let store = match open(&args.state) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(EXIT_FAILED);
-        }
+    let Some(store) = crate::state::open_or_report(&args.state) else {
+        return Ok(EXIT_FAILED);
     };
     let scans = match store.history(args.target.as_deref(), args.limit) {
         Ok(s) => s,
@@ -581,12 +582,8 @@ pub fn collect(
 
 /// `assay baseline set`.
 pub fn baseline_set(args: &BaselineSetArgs) -> i32 {
-    let mut store = match open(&args.state) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_FAILED;
-        }
+    let Some(mut store) = crate::state::open_or_report(&args.state) else {
+        return EXIT_FAILED;
     };
     let created = now();
     let first = args.sources.first().map(String::as_str).unwrap_or("");
@@ -645,12 +642,8 @@ pub fn baseline_set(args: &BaselineSetArgs) -> i32 {
 
 /// `assay baseline list`.
 pub fn baseline_list(args: &BaselineListArgs, out: &mut dyn Write) -> std::io::Result<i32> {
-    let store = match open(&args.state) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(EXIT_FAILED);
-        }
+    let Some(store) = crate::state::open_or_report(&args.state) else {
+        return Ok(EXIT_FAILED);
     };
     match store.baselines() {
         Ok(list) => {
@@ -669,12 +662,8 @@ pub fn baseline_list(args: &BaselineListArgs, out: &mut dyn Write) -> std::io::R
 /// `assay drift`: exit 0 when live state matches the baseline, 1 on drift,
 /// 2 when the comparison could not be made.
 pub fn drift_command(args: &DriftArgs, out: &mut dyn Write) -> std::io::Result<i32> {
-    let store = match open(&args.state) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(EXIT_FAILED);
-        }
+    let Some(store) = crate::state::open_or_report(&args.state) else {
+        return Ok(EXIT_FAILED);
     };
     let (created, source, baseline) = match store.baseline(&args.baseline) {
         Ok(b) => b,
