@@ -256,6 +256,23 @@ struct Slot {
     running: Option<std::thread::JoinHandle<i32>>,
 }
 
+/// Start `slot`'s job on a thread of its own, unless its previous run is
+/// still going (a job never overlaps itself). Returns whether it started.
+fn start(slot: &mut Slot, config: &Arc<Config>, state: &StateArgs) -> bool {
+    if slot.running.as_ref().is_some_and(|h| !h.is_finished()) {
+        log(
+            json!({"event": "skipped", "job": slot.job.name, "reason": "the previous run is still going"}),
+        );
+        return false;
+    }
+    if let Some(h) = slot.running.take() {
+        let _ = h.join();
+    }
+    let (config, job, state) = (config.clone(), slot.job.clone(), state.clone());
+    slot.running = Some(std::thread::spawn(move || run_job(&config, &job, &state)));
+    true
+}
+
 /// Jobs whose scheduled time passed while nothing ran them: their last
 /// recorded start is before a scheduled time that is not in the future.
 pub fn missed(cron: &Cron, last_run: Option<u64>, now: u64) -> bool {
@@ -363,19 +380,6 @@ pub fn command(args: &ScheduleArgs) -> i32 {
             stop.store(true, std::sync::atomic::Ordering::SeqCst);
         });
     }
-    let start = |slot: &mut Slot, config: &Arc<Config>, state: &StateArgs| {
-        if slot.running.as_ref().is_some_and(|h| !h.is_finished()) {
-            log(
-                json!({"event": "skipped", "job": slot.job.name, "reason": "the previous run is still going"}),
-            );
-            return;
-        }
-        if let Some(h) = slot.running.take() {
-            let _ = h.join();
-        }
-        let (config, job, state) = (config.clone(), slot.job.clone(), state.clone());
-        slot.running = Some(std::thread::spawn(move || run_job(&config, &job, &state)));
-    };
     for name in due_now {
         if let Some(slot) = slots.get_mut(&name) {
             start(slot, &config, &state);
@@ -429,6 +433,47 @@ async fn wait_for_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_job_never_overlaps_itself() {
+        let job: Job = serde_json::from_value(serde_json::json!(
+            {"name": "slow", "schedule": "* * * * *", "paths": ["/nonexistent"]}
+        ))
+        .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let mut slot = Slot {
+            job,
+            cron: Cron::parse("* * * * *").unwrap(),
+            next: 0,
+            // The previous run, still going until told to finish.
+            running: Some(std::thread::spawn(move || {
+                let _ = rx.recv();
+                0
+            })),
+        };
+        let config = Arc::new(Config::default());
+        let state = StateArgs {
+            path: Some(
+                std::env::temp_dir().join(format!("assay-overlap-{}.db", std::process::id())),
+            ),
+        };
+        assert!(!start(&mut slot, &config, &state), "skipped while running");
+        assert!(slot.running.as_ref().is_some_and(|h| !h.is_finished()));
+        tx.send(()).unwrap();
+        while slot.running.as_ref().is_some_and(|h| !h.is_finished()) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(
+            start(&mut slot, &config, &state),
+            "starts once the previous run ended"
+        );
+        let code = slot.running.take().unwrap().join().unwrap();
+        assert_eq!(code, crate::EXIT_FAILED, "the path does not exist");
+        let db = state.path.unwrap();
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+    }
 
     #[test]
     fn a_run_missed_while_down_is_detected_once() {
