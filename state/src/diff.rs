@@ -6,7 +6,7 @@ use crate::store::View;
 use assay_engine::finding::{Finding, Status};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The marker shown instead of a secret value.
 pub const REDACTED: &str = "<redacted>";
@@ -216,41 +216,11 @@ pub fn diff_values(old: &Value, new: &Value, at: &mut String, out: &mut Vec<Fiel
             }
         }
         (Value::Array(a), Value::Array(b)) => {
-            if let (Some(na), Some(nb)) = (names(a), names(b)) {
-                // Lists of named items (containers, ports, env): match by name.
-                let all: BTreeMap<&str, (Option<usize>, Option<usize>)> = {
-                    let mut m: BTreeMap<&str, (Option<usize>, Option<usize>)> = BTreeMap::new();
-                    for (i, n) in na.iter().enumerate() {
-                        m.entry(n).or_default().0 = Some(i);
-                    }
-                    for (i, n) in nb.iter().enumerate() {
-                        m.entry(n).or_default().1 = Some(i);
-                    }
-                    m
-                };
-                let mut ordered: Vec<_> = all.into_iter().collect();
-                ordered.sort_by_key(|(_, (i, j))| (j.unwrap_or(usize::MAX), i.unwrap_or(0)));
-                for (_, (i, j)) in ordered {
-                    let len = at.len();
-                    at.push('/');
-                    at.push_str(&j.or(i).unwrap_or(0).to_string());
-                    match (i.and_then(|i| a.get(i)), j.and_then(|j| b.get(j))) {
-                        (Some(x), Some(y)) => diff_values(x, y, at, out),
-                        (x, y) => out.push(FieldChange {
-                            pointer: at.clone(),
-                            old: x.cloned(),
-                            new: y.cloned(),
-                        }),
-                    }
-                    at.truncate(len);
-                }
-                return;
-            }
-            for i in 0..a.len().max(b.len()) {
+            for (i, j) in pairs(a, b) {
                 let len = at.len();
                 at.push('/');
-                at.push_str(&i.to_string());
-                match (a.get(i), b.get(i)) {
+                at.push_str(&j.or(i).unwrap_or(0).to_string());
+                match (i.and_then(|i| a.get(i)), j.and_then(|j| b.get(j))) {
                     (Some(x), Some(y)) => diff_values(x, y, at, out),
                     (x, y) => out.push(FieldChange {
                         pointer: at.clone(),
@@ -271,6 +241,31 @@ pub fn diff_values(old: &Value, new: &Value, at: &mut String, out: &mut Vec<Fiel
             old: Some(x.clone()),
             new: Some(y.clone()),
         }),
+    }
+}
+
+/// Which item of `a` corresponds to which of `b`: by `name` when every item
+/// of both lists has a unique one (containers, ports, env — so a reorder is
+/// not a change), else by index. In `b`'s order, then what only `a` has.
+pub fn pairs(a: &[Value], b: &[Value]) -> Vec<(Option<usize>, Option<usize>)> {
+    match (names(a), names(b)) {
+        (Some(na), Some(nb)) => {
+            let mut v: Vec<(Option<usize>, Option<usize>)> = nb
+                .iter()
+                .enumerate()
+                .map(|(j, n)| (na.iter().position(|m| m == n), Some(j)))
+                .collect();
+            v.extend(
+                na.iter()
+                    .enumerate()
+                    .filter(|(_, n)| !nb.contains(n))
+                    .map(|(i, _)| (Some(i), None)),
+            );
+            v
+        }
+        _ => (0..a.len().max(b.len()))
+            .map(|i| ((i < a.len()).then_some(i), (i < b.len()).then_some(i)))
+            .collect(),
     }
 }
 

@@ -8,7 +8,7 @@
 //! `terminationMessagePath`, a Service's `clusterIP`…; see [`DEFAULTS`]).
 //! Lists of named items (containers, ports, env) are matched by name.
 
-use crate::diff::{escape, names};
+use crate::diff::{escape, pairs};
 use crate::store::View;
 use serde::Serialize;
 use serde_json::Value;
@@ -273,26 +273,7 @@ fn compare(want: &Value, have: &Value, at: &mut String, opts: &DriftOptions, out
             }
         }
         (Value::Array(w), Value::Array(h)) => {
-            let pairs: Vec<(Option<usize>, Option<usize>)> = match (names(w), names(h)) {
-                (Some(nw), Some(nh)) => {
-                    let mut v: Vec<(Option<usize>, Option<usize>)> = nw
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| (Some(i), nh.iter().position(|m| m == n)))
-                        .collect();
-                    v.extend(
-                        nh.iter()
-                            .enumerate()
-                            .filter(|(_, n)| !nw.contains(n))
-                            .map(|(j, _)| (None, Some(j))),
-                    );
-                    v
-                }
-                _ => (0..w.len().max(h.len()))
-                    .map(|i| ((i < w.len()).then_some(i), (i < h.len()).then_some(i)))
-                    .collect(),
-            };
-            for (i, j) in pairs {
+            for (i, j) in pairs(w, h) {
                 let len = at.len();
                 at.push('/');
                 at.push_str(&j.or(i).unwrap_or(0).to_string());
