@@ -439,6 +439,19 @@ pub fn apply_changes(changes: &[Change], files: &[FileChange], o: &ApplyOptions<
     code
 }
 
+/// The changed fields as the server now has them, and the resourceVersion
+/// it left (what a later rollback is conditional on).
+fn field_values(k: &assay_remediators::K8sChange, obj: &Value) -> Value {
+    let rv = "/metadata/resourceVersion".to_string();
+    Value::Object(
+        k.fields
+            .keys()
+            .chain(std::iter::once(&rv))
+            .map(|p| (p.clone(), obj.pointer(p).cloned().unwrap_or(Value::Null)))
+            .collect(),
+    )
+}
+
 /// Replace `path`'s content `from` by `to`, atomically (a temporary file
 /// renamed over it), only if it still reads `from`.
 fn swap_file(path: &str, from: &str, to: &str) -> Result<(), String> {
@@ -481,25 +494,12 @@ fn execute(
                 &k.apply,
                 o.force_conflicts,
             )) {
-                Ok(obj) => {
-                    let mut after: serde_json::Map<String, Value> = k
-                        .fields
-                        .keys()
-                        .map(|p| (p.clone(), obj.pointer(p).cloned().unwrap_or(Value::Null)))
-                        .collect();
-                    after.insert(
-                        "/metadata/resourceVersion".into(),
-                        obj.pointer("/metadata/resourceVersion")
-                            .cloned()
-                            .unwrap_or(Value::Null),
-                    );
-                    (
-                        "applied",
-                        Value::Object(before),
-                        Value::Object(after),
-                        String::new(),
-                    )
-                }
+                Ok(obj) => (
+                    "applied",
+                    Value::Object(before),
+                    field_values(k, &obj),
+                    String::new(),
+                ),
                 Err(assay_remediators::kubernetes::ApplyError::Conflict(m)) => {
                     ("conflict", Value::Object(before), Value::Null, m)
                 }
@@ -715,14 +715,7 @@ fn rollback(args: &FixRollbackArgs) -> i32 {
             match rt.block_on(assay_remediators::kubernetes::apply_checked(
                 &opts, &config, false,
             )) {
-                Ok(obj) => {
-                    let after: serde_json::Map<String, Value> = k
-                        .fields
-                        .keys()
-                        .map(|p| (p.clone(), obj.pointer(p).cloned().unwrap_or(Value::Null)))
-                        .collect();
-                    ("rollback", Value::Object(after), String::new())
-                }
+                Ok(obj) => ("rollback", field_values(k, &obj), String::new()),
                 Err(assay_remediators::kubernetes::ApplyError::Conflict(m)) => {
                     ("conflict", Value::Null, m)
                 }

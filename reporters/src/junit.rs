@@ -50,15 +50,6 @@ struct Case<'a> {
     findings: Vec<&'a Finding>,
 }
 
-fn case_name(r: &ResourceRef) -> String {
-    let kind = r.kind.rsplit('/').next().unwrap_or(&r.kind);
-    if r.namespace.is_empty() {
-        format!("{kind} {}", r.name)
-    } else {
-        format!("{kind} {}/{}", r.namespace, r.name)
-    }
-}
-
 /// Write the JUnit report.
 pub fn render(report: &Report, ctx: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
     // rule → resource id → case
@@ -108,7 +99,7 @@ pub fn render(report: &Report, ctx: &Context<'_>, out: &mut dyn Write) -> io::Re
             };
             let mut attrs = format!(
                 "name=\"{}\" classname=\"{}\"",
-                xml(&case_name(resource)),
+                xml(&crate::markdown::label(resource)),
                 xml(rule)
             );
             if let Some(file) = &case.file {

@@ -4,7 +4,7 @@
 //! characters), the rest folded away, and the compliance table.
 
 use crate::Context;
-use assay_engine::finding::{Finding, Location, Status};
+use assay_engine::finding::{Finding, Location, ResourceRef, Status};
 use assay_engine::framework::Compliance;
 use assay_engine::{Report, Severity};
 use std::io::{self, Write};
@@ -47,18 +47,18 @@ pub fn location(f: &Finding) -> String {
     }
 }
 
-/// `Kind namespace/name`.
+/// `Kind namespace/name` of a finding's resource.
 pub fn resource(f: &Finding) -> String {
-    let kind = f
-        .resource
-        .kind
-        .rsplit('/')
-        .next()
-        .unwrap_or(&f.resource.kind);
-    if f.resource.namespace.is_empty() {
-        format!("{kind} {}", f.resource.name)
+    label(&f.resource)
+}
+
+/// `Kind namespace/name`.
+pub fn label(r: &ResourceRef) -> String {
+    let kind = r.kind.rsplit('/').next().unwrap_or(&r.kind);
+    if r.namespace.is_empty() {
+        format!("{kind} {}", r.name)
     } else {
-        format!("{kind} {}/{}", f.resource.namespace, f.resource.name)
+        format!("{kind} {}/{}", r.namespace, r.name)
     }
 }
 
