@@ -443,27 +443,13 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql)?;
         let mut finding_ids = Vec::with_capacity(scan.findings.len());
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT INTO findings (hash, fingerprint, body) VALUES (?1, ?2, ?3)
-                     ON CONFLICT(hash) DO NOTHING",
-                )
-                .map_err(sql)?;
-            let mut lookup = tx
-                .prepare_cached("SELECT id FROM findings WHERE hash = ?1")
-                .map_err(sql)?;
-            for f in scan.findings {
-                let body = serde_json::to_string(f).unwrap_or_default();
-                let hash = content_hash(&f.fingerprint, body.as_bytes());
-                insert
-                    .execute(params![hash.as_slice(), f.fingerprint, body])
-                    .map_err(sql)?;
-                let id: i64 = lookup
-                    .query_row(params![hash.as_slice()], |r| r.get(0))
-                    .map_err(sql)?;
-                finding_ids.push(id);
-            }
+        for f in scan.findings {
+            let body = serde_json::to_string(f).unwrap_or_default();
+            let hash = content_hash(&f.fingerprint, body.as_bytes());
+            finding_ids.push(
+                intern(&tx, "findings", "fingerprint", &hash, &f.fingerprint, &body)
+                    .map_err(sql)?,
+            );
         }
         let packs = serde_json::to_string(scan.packs).unwrap_or_default();
         tx.execute(
@@ -1086,6 +1072,24 @@ impl Recorder {
     }
 }
 
+/// Store a content-addressed row (`hash`, `column`, `body`) in `table` unless
+/// it is there already, and return its id.
+fn intern(
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    column: &str,
+    hash: &Hash,
+    value: &dyn rusqlite::ToSql,
+    body: &dyn rusqlite::ToSql,
+) -> rusqlite::Result<i64> {
+    tx.prepare_cached(&format!(
+        "INSERT INTO {table} (hash, {column}, body) VALUES (?1, ?2, ?3) ON CONFLICT(hash) DO NOTHING"
+    ))?
+    .execute(params![hash.as_slice(), value, body])?;
+    tx.prepare_cached(&format!("SELECT id FROM {table} WHERE hash = ?1"))?
+        .query_row(params![hash.as_slice()], |r| r.get(0))
+}
+
 /// Write queued bodies in one transaction (idempotent: content-addressed).
 fn flush(p: &mut Pending, path: &str) -> Result<(), StateError> {
     if p.bodies.is_empty() {
@@ -1102,25 +1106,11 @@ fn flush(p: &mut Pending, path: &str) -> Result<(), StateError> {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql)?;
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT INTO versions (hash, resource, body) VALUES (?1, ?2, ?3)
-                     ON CONFLICT(hash) DO NOTHING",
-                )
-                .map_err(sql)?;
-            let mut lookup = tx
-                .prepare_cached("SELECT id FROM versions WHERE hash = ?1")
-                .map_err(sql)?;
-            for (hash, key, body) in &bodies {
-                insert
-                    .execute(params![hash.as_slice(), key, body])
-                    .map_err(sql)?;
-                let id: i64 = lookup
-                    .query_row(params![hash.as_slice()], |r| r.get(0))
-                    .map_err(sql)?;
-                written.push((*hash, id));
-            }
+        for (hash, key, body) in &bodies {
+            written.push((
+                *hash,
+                intern(&tx, "versions", "resource", hash, key, body).map_err(sql)?,
+            ));
         }
         tx.commit().map_err(sql)?;
     }
