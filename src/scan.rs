@@ -371,7 +371,7 @@ pub fn read_snapshot(
 
 /// A snapshot of a cluster or account is a state of the same target as a
 /// live scan of it.
-fn snapshot_target(collector: &str, scope: &[String]) -> Option<String> {
+pub fn snapshot_target(collector: &str, scope: &[String]) -> Option<String> {
     let get = |k: &str| {
         scope
             .iter()
@@ -478,80 +478,28 @@ fn run_resources(
 
 /// `assay snapshot PATH…`: collect files into a snapshot.
 pub fn snapshot(args: &crate::cli::SnapshotArgs) -> i32 {
-    let mut errors = Vec::new();
-    let mut resources = Vec::new();
-    let mut skipped = Vec::new();
-    let (collector, scope) = if args.aws {
-        match collect_account(&args.account) {
-            Ok(c) => {
-                errors.extend(c.errors);
-                resources = c.resources;
-                let mut scope: Vec<String> =
-                    c.regions.iter().map(|r| format!("region={r}")).collect();
-                if let Some(p) = &args.account.profile {
-                    scope.insert(0, format!("profile={p}"));
-                }
-                ("aws", scope)
-            }
-            Err(d) => {
-                eprintln!("error: {d}");
-                return EXIT_FAILED;
-            }
-        }
-    } else if args.k8s {
-        match collect_cluster(&args.cluster) {
-            Ok(c) => {
-                errors.extend(c.errors);
-                skipped = c.skipped;
-                resources = c.resources;
-                let mut scope = vec![
-                    format!("context={}", c.context),
-                    format!("server={}", c.server),
-                ];
-                scope.extend(
-                    args.cluster
-                        .k8s_namespaces
-                        .iter()
-                        .map(|n| format!("namespace={n}")),
-                );
-                scope.extend(args.cluster.kinds.iter().map(|k| format!("kind={k}")));
-                ("kubernetes", scope)
-            }
-            Err(d) => {
-                eprintln!("error: {d}");
-                return EXIT_FAILED;
-            }
-        }
-    } else {
-        ("files", args.paths.clone())
-    };
-    let inputs = discover(&args.paths, &mut errors);
-    let limits = FileLimits::default();
-    for input in &inputs {
-        let scan = files::load(input, &limits);
-        errors.extend(scan.errors);
-        resources.extend(scan.resources);
-    }
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs())
-        });
-    let mut snap = assay_engine::snapshot::Snapshot::new(
-        collector,
-        scope,
-        assay_engine::snapshot::rfc3339(secs),
-        env!("CARGO_PKG_VERSION"),
-        resources,
-        errors.clone(),
+    let c = crate::state::collect(
+        &args.paths,
+        None,
+        args.k8s.then_some(&args.cluster),
+        args.aws.then_some(&args.account),
     );
-    for n in &skipped {
-        eprintln!("note: {n}");
+    if c.unreachable {
+        for e in &c.errors {
+            eprintln!("error: {e}");
+        }
+        return EXIT_FAILED;
     }
-    snap.notes = skipped;
+    let errors = c.errors.clone();
+    let mut snap = assay_engine::snapshot::Snapshot::new(
+        &c.collector,
+        c.scope,
+        assay_engine::snapshot::rfc3339(crate::state::unix_now()),
+        env!("CARGO_PKG_VERSION"),
+        c.resources,
+        c.errors,
+    );
+    snap.notes = c.notes;
     let written = match &args.output {
         Some(path) => std::fs::File::create(path).and_then(|f| {
             let mut w = std::io::BufWriter::new(f);

@@ -512,8 +512,16 @@ pub struct Collected {
     pub resources: Vec<Resource>,
     /// Problems.
     pub errors: Vec<Diagnostic>,
-    /// Target name.
+    /// What was skipped on purpose (kinds the credentials may not list).
+    pub notes: Vec<Diagnostic>,
+    /// `files`, `kubernetes` or `aws` (a snapshot's own collector).
+    pub collector: String,
+    /// What was collected (`context=…`, `region=…`, paths).
+    pub scope: Vec<String>,
+    /// Target name in history (`k8s:ctx`, `aws:profile/regions`, `files:paths`).
     pub target: String,
+    /// True when a live source could not be reached at all.
+    pub unreachable: bool,
 }
 
 /// Collect what a command names, whole, in memory.
@@ -523,61 +531,88 @@ pub fn collect(
     k8s: Option<&crate::cli::ClusterArgs>,
     aws: Option<&crate::cli::AccountArgs>,
 ) -> Collected {
-    let mut errors = Vec::new();
+    let mut c = Collected {
+        resources: Vec::new(),
+        errors: Vec::new(),
+        notes: Vec::new(),
+        collector: "files".into(),
+        scope: paths.to_vec(),
+        target: String::new(),
+        unreachable: false,
+    };
     if let Some(path) = snapshot {
-        return match crate::scan::read_snapshot(path) {
-            Ok(s) => Collected {
-                target: format!("snapshot:{}", path.display()),
-                errors: s.errors,
-                resources: s.resources,
-            },
-            Err(d) => Collected {
-                resources: Vec::new(),
-                errors: vec![d],
-                target: format!("snapshot:{}", path.display()),
-            },
-        };
+        match crate::scan::read_snapshot(path) {
+            Ok(s) => {
+                c.collector = s.collector;
+                c.scope = s.scope;
+                c.errors = s.errors;
+                c.notes = s.notes;
+                c.resources = s.resources;
+            }
+            Err(d) => c.errors.push(d),
+        }
+        c.target = crate::scan::snapshot_target(&c.collector, &c.scope)
+            .unwrap_or_else(|| format!("snapshot:{}", path.display()));
+        return c;
     }
     if let Some(cluster) = k8s {
-        return match crate::scan::collect_cluster(cluster) {
-            Ok(c) => Collected {
-                target: format!("k8s:{}", c.context),
-                resources: c.resources,
-                errors: c.errors,
-            },
-            Err(d) => Collected {
-                resources: Vec::new(),
-                errors: vec![d],
-                target: "k8s:".into(),
-            },
+        c.collector = "kubernetes".into();
+        match crate::scan::collect_cluster(cluster) {
+            Ok(k) => {
+                c.scope = vec![
+                    format!("context={}", k.context),
+                    format!("server={}", k.server),
+                ];
+                c.scope.extend(
+                    cluster
+                        .k8s_namespaces
+                        .iter()
+                        .map(|n| format!("namespace={n}")),
+                );
+                c.scope
+                    .extend(cluster.kinds.iter().map(|k| format!("kind={k}")));
+                c.resources = k.resources;
+                c.errors = k.errors;
+                c.notes = k.skipped;
+            }
+            Err(d) => {
+                let ctx = cluster.context.clone().unwrap_or_else(|| "current".into());
+                c.scope = vec![format!("context={ctx}")];
+                c.errors.push(d);
+                c.unreachable = true;
+            }
+        }
+    } else if let Some(account) = aws {
+        c.collector = "aws".into();
+        let regions = match crate::scan::collect_account(account) {
+            Ok(a) => {
+                c.resources = a.resources;
+                c.errors = a.errors;
+                a.regions
+            }
+            Err(d) => {
+                c.errors.push(d);
+                c.unreachable = true;
+                account.regions.clone()
+            }
         };
+        c.scope = regions.iter().map(|r| format!("region={r}")).collect();
+        if let Some(p) = &account.profile {
+            c.scope.insert(0, format!("profile={p}"));
+        }
+    } else {
+        let limits = assay_collectors::files::FileLimits::default();
+        for input in crate::scan::discover_inputs(paths, &mut c.errors) {
+            let scan = assay_collectors::files::load(&input, &limits);
+            c.errors.extend(scan.errors);
+            c.resources.extend(scan.resources);
+        }
     }
-    if let Some(account) = aws {
-        return match crate::scan::collect_account(account) {
-            Ok(c) => Collected {
-                target: crate::scan::aws_target(account.profile.as_deref(), &c.regions),
-                resources: c.resources,
-                errors: c.errors,
-            },
-            Err(d) => Collected {
-                resources: Vec::new(),
-                errors: vec![d],
-                target: "aws:".into(),
-            },
-        };
+    c.target = crate::scan::snapshot_target(&c.collector, &c.scope).unwrap_or_default();
+    for n in &c.notes {
+        eprintln!("note: {n}");
     }
-    let limits = assay_collectors::files::FileLimits::default();
-    let mut resources = Vec::new();
-    for input in crate::scan::discover_inputs(paths, &mut errors) {
-        let scan = assay_collectors::files::load(&input, &limits);
-        errors.extend(scan.errors);
-        resources.extend(scan.resources);
-    }
-    Collected {
-        resources,
-        errors,
-        target: crate::scan::files_target(paths),
-    }
+    c
 }
 
 /// `assay baseline set`.
