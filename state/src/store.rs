@@ -17,7 +17,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A 128-bit content hash (the first half of a SHA-256).
@@ -280,6 +280,11 @@ pub fn content_hash(key: &str, body: &[u8]) -> Hash {
 pub struct Store {
     conn: Connection,
     path: String,
+    /// Version ids by hash, read once and kept up to date by this store's
+    /// own commits (ids never change), so a long-running watcher does not
+    /// re-read the whole index for every recording. Versions other
+    /// processes add are simply found again on insert.
+    known: std::cell::RefCell<Option<Arc<HashMap<Hash, i64>>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -327,6 +332,7 @@ impl Store {
         let mut store = Store {
             conn: connect(path)?,
             path: path.display().to_string(),
+            known: std::cell::RefCell::new(None),
         };
         store.migrate()?;
         Ok(store)
@@ -400,21 +406,28 @@ impl Store {
     /// [`Store::commit_scan`]. It has a connection of its own.
     pub fn recorder(&self) -> Result<Recorder, StateError> {
         let conn = connect(Path::new(&self.path))?;
-        let mut known = HashMap::new();
-        {
-            let mut stmt = conn
-                .prepare("SELECT hash, id FROM versions")
-                .map_err(self.sql())?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)))
-                .map_err(self.sql())?;
-            for row in rows {
-                let (h, id) = row.map_err(self.sql())?;
-                if let Ok(h) = Hash::try_from(h.as_slice()) {
-                    known.insert(h, id);
+        let cached = self.known.borrow().clone();
+        let known = match cached {
+            Some(k) => k,
+            None => {
+                let mut known = HashMap::new();
+                let mut stmt = conn
+                    .prepare("SELECT hash, id FROM versions")
+                    .map_err(self.sql())?;
+                let rows = stmt
+                    .query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)))
+                    .map_err(self.sql())?;
+                for row in rows {
+                    let (h, id) = row.map_err(self.sql())?;
+                    if let Ok(h) = Hash::try_from(h.as_slice()) {
+                        known.insert(h, id);
+                    }
                 }
+                let known = Arc::new(known);
+                *self.known.borrow_mut() = Some(known.clone());
+                known
             }
-        }
+        };
         Ok(Recorder {
             known,
             path: self.path.clone(),
@@ -430,9 +443,19 @@ impl Store {
         })
     }
 
+    /// Flush a recorder; its new versions join the cache of known ones.
+    fn finish_recorder(&self, rec: Recorder) -> Result<Vec<i64>, StateError> {
+        let (ids, flushed) = rec.finish()?;
+        if let Some(known) = self.known.borrow_mut().as_mut() {
+            // The recorder's reference is gone: this does not copy.
+            Arc::make_mut(known).extend(flushed);
+        }
+        Ok(ids)
+    }
+
     /// Write one scan, whole, in one transaction; returns its id.
     pub fn commit_scan(&mut self, rec: Recorder, scan: &NewScan<'_>) -> Result<i64, StateError> {
-        let versions = rec.finish()?;
+        let versions = self.finish_recorder(rec)?;
         let path = self.path.clone();
         let sql = |source| StateError::Sqlite {
             path: path.clone(),
@@ -645,7 +668,7 @@ impl Store {
         created: &str,
         rec: Recorder,
     ) -> Result<usize, StateError> {
-        let versions = rec.finish()?;
+        let versions = self.finish_recorder(rec)?;
         self.write_baseline(name, source, created, &versions)?;
         Ok(versions.len())
     }
@@ -999,7 +1022,7 @@ struct Pending {
 /// Collects a scan's resources from any number of threads. Versions already
 /// stored cost a hash lookup; new ones are queued and flushed in batches.
 pub struct Recorder {
-    known: HashMap<Hash, i64>,
+    known: Arc<HashMap<Hash, i64>>,
     path: String,
     inner: Mutex<Pending>,
 }
@@ -1047,7 +1070,7 @@ impl Recorder {
     }
 
     /// Write what is pending and return the version ids of every resource seen.
-    fn finish(self) -> Result<Vec<i64>, StateError> {
+    fn finish(self) -> Result<(Vec<i64>, HashMap<Hash, i64>), StateError> {
         let mut p = self.inner.into_inner().map_err(|_| StateError::Corrupt {
             path: self.path.clone(),
             detail: "a recording thread panicked".into(),
@@ -1068,7 +1091,7 @@ impl Recorder {
                 }
             }
         }
-        Ok(ids)
+        Ok((ids, p.flushed))
     }
 }
 

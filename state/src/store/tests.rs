@@ -77,6 +77,11 @@ fn unchanged_resources_cost_no_new_version() {
     changed[7] = pod("p7", "web:2");
     let second = record(&mut store, "k8s:test", &changed);
     assert_eq!(versions(&store), 51, "only the changed pod adds a version");
+    let cached = store.known.borrow().as_ref().map_or(0, |k| k.len());
+    assert_eq!(
+        cached, 51,
+        "the store knows its own new versions without re-reading"
+    );
     assert_eq!(store.resolve("latest", None).unwrap(), second);
     assert_eq!(store.resolve("latest~1", Some("k8s:test")).unwrap(), first);
     assert!(matches!(
