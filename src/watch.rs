@@ -411,8 +411,9 @@ pub fn command(args: &WatchArgs) -> i32 {
 
 /// Re-evaluate the changed objects, and the cross-resource rules over all.
 fn evaluate(set: &mut PolicySet, ctx: &EvalContext, live: &mut Live, changed: &BTreeSet<String>) {
-    let all: Vec<Resource> = if set.needs_inventory() || set.inventory_rules().next().is_some() {
-        live.objects.values().map(|o| o.resource.clone()).collect()
+    // Borrowed, not copied: the whole state is read on every batch.
+    let all: Vec<&Resource> = if set.needs_inventory() || set.inventory_rules().next().is_some() {
+        live.objects.values().map(|o| &o.resource).collect()
     } else {
         Vec::new()
     };
@@ -420,6 +421,7 @@ fn evaluate(set: &mut PolicySet, ctx: &EvalContext, live: &mut Live, changed: &B
         let kinds = set.inventory_kinds();
         let inventory: Vec<&Resource> = all
             .iter()
+            .copied()
             .filter(|r| kinds.as_ref().is_none_or(|k| k.contains(r.id.short_kind())))
             .collect();
         if let Err(e) = set.set_inventory(assay_engine::inventory::build(inventory)) {

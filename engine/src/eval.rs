@@ -250,7 +250,11 @@ where
 
     /// Evaluate the inventory-scoped rules once over `resources`, which
     /// must be the resources `data.inventory` was built from.
-    pub fn evaluate_inventory(&mut self, resources: &[Resource], out: &mut Vec<Finding>) {
+    pub fn evaluate_inventory<R: std::borrow::Borrow<Resource>>(
+        &mut self,
+        resources: &[R],
+        out: &mut Vec<Finding>,
+    ) {
         let start = out.len();
         let index = crate::inventory::index(resources);
         self.engine.set_input(regorus::Value::new_object());
@@ -267,7 +271,10 @@ where
                     let json = serde_json::to_value(item).unwrap_or(Value::Null);
                     match crate::inventory::target(&json).and_then(|k| index.get(&k)) {
                         Some(&r) => {
-                            let Some(resource) = resources.get(r) else { continue };
+                            let Some(resource) = resources.get(r).map(std::borrow::Borrow::borrow)
+                            else {
+                                continue;
+                            };
                             let mut one = Vec::new();
                             push_item(rule, status_of(*entry), item, resource, &mut one);
                             waiver::apply(&mut one, resource, &self.ctx.waivers, self.ctx.today);

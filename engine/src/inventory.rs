@@ -106,10 +106,10 @@ pub fn target(result: &Value) -> Option<Key> {
 }
 
 /// Key → resource index, also under the key without `apiVersion`.
-pub fn index(resources: &[Resource]) -> HashMap<Key, usize> {
+pub fn index<R: std::borrow::Borrow<Resource>>(resources: &[R]) -> HashMap<Key, usize> {
     let mut map = HashMap::new();
     for (i, r) in resources.iter().enumerate() {
-        if let Some(k) = key(r) {
+        if let Some(k) = key(r.borrow()) {
             let loose = Key {
                 api_version: String::new(),
                 ..k.clone()
