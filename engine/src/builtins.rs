@@ -38,69 +38,11 @@ fn import_aliases(rego: &str) -> Vec<String> {
 
 /// Every `a.b(`-shaped call outside strings and comments.
 fn dotted_calls(rego: &str) -> Vec<(String, u32, u32)> {
-    let chars: Vec<char> = rego.chars().collect();
-    let mut out = Vec::new();
-    let (mut i, mut line, mut col) = (0usize, 1u32, 1u32);
-    let advance = |c: char, line: &mut u32, col: &mut u32| {
-        if c == '\n' {
-            *line += 1;
-            *col = 1;
-        } else {
-            *col += 1;
-        }
-    };
-    while let Some(&c) = chars.get(i) {
-        match c {
-            '#' => {
-                while let Some(&c) = chars.get(i) {
-                    if c == '\n' {
-                        break;
-                    }
-                    advance(c, &mut line, &mut col);
-                    i += 1;
-                }
-            }
-            '"' | '`' => {
-                let quote = c;
-                advance(c, &mut line, &mut col);
-                i += 1;
-                while let Some(&c) = chars.get(i) {
-                    advance(c, &mut line, &mut col);
-                    i += 1;
-                    if quote == '"' && c == '\\' {
-                        if let Some(&n) = chars.get(i) {
-                            advance(n, &mut line, &mut col);
-                            i += 1;
-                        }
-                    } else if c == quote {
-                        break;
-                    }
-                }
-            }
-            c if c.is_ascii_alphabetic() || c == '_' => {
-                let (start_line, start_col) = (line, col);
-                let preceded_by_dot = i > 0 && chars.get(i - 1) == Some(&'.');
-                let mut name = String::new();
-                while let Some(&c) = chars.get(i) {
-                    if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
-                        name.push(c);
-                        advance(c, &mut line, &mut col);
-                        i += 1;
-                    } else {
-                        break;
-                    }
-                }
-                if chars.get(i) == Some(&'(') && name.contains('.') && !preceded_by_dot {
-                    out.push((name, start_line, start_col));
-                }
-            }
-            _ => {
-                advance(c, &mut line, &mut col);
-                i += 1;
-            }
-        }
-    }
-    out
+    crate::lexer::names(rego)
+        .into_iter()
+        .filter(|n| n.next == Some('(') && n.text.contains('.') && !n.after_dot)
+        .map(|n| (n.text.to_string(), n.line, n.col))
+        .collect()
 }
 
 #[cfg(test)]

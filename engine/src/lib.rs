@@ -14,6 +14,7 @@ pub mod finding;
 pub mod framework;
 pub mod gatekeeper;
 pub mod inventory;
+mod lexer;
 pub mod metadata;
 pub mod policy;
 pub mod query;

@@ -440,9 +440,16 @@ pub(crate) fn add_module(
     dialect: Option<bool>,
 ) -> Result<(String, bool), Diagnostic> {
     let mut errors = Vec::new();
+    // Built-in packs run on the VM, where an aliased reference costs the
+    // whole imported package (see `lexer::expand_import_aliases`). User
+    // modules keep their exact text, so every position in a message is theirs.
+    let text = match &m.pack {
+        Some(_) => crate::lexer::expand_import_aliases(&m.text).unwrap_or_else(|| m.text.clone()),
+        None => m.text.clone(),
+    };
     for v0 in dialect.map_or(vec![false, true], |d| vec![d]) {
         engine.set_rego_v0(v0);
-        let added = engine.add_policy(m.path.clone(), m.text.clone());
+        let added = engine.add_policy(m.path.clone(), text.clone());
         engine.set_rego_v0(false);
         match added {
             Ok(package) => return Ok((package, v0)),
@@ -818,6 +825,7 @@ impl PolicySet {
             .groups
             .values_mut()
             .chain(std::iter::once(&mut set.other))
+            .chain(std::iter::once(&mut set.other_k8s))
         {
             for a in &mut g.aggregates {
                 a.program = None;
