@@ -15,34 +15,39 @@ template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Repl
 # Every kind that carries a pod spec; rules list these in `custom.kinds`.
 workload_kinds := template_kinds | {"Pod", "CronJob"}
 
-pod_spec := {
-	"spec": input.spec,
+# The pod spec of the input, with its path and the pod template's metadata.
+pod_spec := pod_spec_of(input)
+
+# The pod spec of any object (`pod_spec` is that of the input): for
+# cross-resource rules that visit objects of `data.inventory`.
+pod_spec_of(obj) := {
+	"spec": obj.spec,
 	"path": ["spec"],
-	"metadata": object.get(input, "metadata", {}),
+	"metadata": object.get(obj, "metadata", {}),
 	"metadata_path": ["metadata"],
 } if {
-	input.kind == "Pod"
-	is_object(input.spec)
+	obj.kind == "Pod"
+	is_object(obj.spec)
 }
 
-pod_spec := {
-	"spec": input.spec.template.spec,
+pod_spec_of(obj) := {
+	"spec": obj.spec.template.spec,
 	"path": ["spec", "template", "spec"],
-	"metadata": object.get(input.spec.template, "metadata", {}),
+	"metadata": object.get(obj.spec.template, "metadata", {}),
 	"metadata_path": ["spec", "template", "metadata"],
 } if {
-	input.kind in template_kinds
-	is_object(input.spec.template.spec)
+	obj.kind in template_kinds
+	is_object(obj.spec.template.spec)
 }
 
-pod_spec := {
-	"spec": input.spec.jobTemplate.spec.template.spec,
+pod_spec_of(obj) := {
+	"spec": obj.spec.jobTemplate.spec.template.spec,
 	"path": ["spec", "jobTemplate", "spec", "template", "spec"],
-	"metadata": object.get(input.spec.jobTemplate.spec.template, "metadata", {}),
+	"metadata": object.get(obj.spec.jobTemplate.spec.template, "metadata", {}),
 	"metadata_path": ["spec", "jobTemplate", "spec", "template", "metadata"],
 } if {
-	input.kind == "CronJob"
-	is_object(input.spec.jobTemplate.spec.template.spec)
+	obj.kind == "CronJob"
+	is_object(obj.spec.jobTemplate.spec.template.spec)
 }
 
 container_fields := ["initContainers", "containers", "ephemeralContainers"]

@@ -36,9 +36,7 @@ warn contains {
 	some kind, by_name in by_kind
 	kind in k8s.workload_kinds
 	some name, obj in by_name
-	# The full path evaluates only pod_spec for each object; through the
-	# `k8s` alias the whole package would be evaluated again each time.
-	ps := data.assay.lib.kubernetes.pod_spec with input as obj
+	ps := k8s.pod_spec_of(obj)
 	account := service_account(ps.spec)
 	mounted(ps.spec, ns, account)
 	path := where(ps)
