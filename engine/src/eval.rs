@@ -229,70 +229,100 @@ where
         rule: &str,
         program: &std::sync::Arc<regorus::rvm::program::Program>,
     ) -> Option<regorus::Value> {
-        let (timeout, data) = (self.set.limits.timeout, self.set.data.clone());
-        let vm = self.vms.entry(rule.to_string()).or_insert_with(|| {
-            let mut vm = regorus::rvm::vm::RegoVM::new();
-            vm.load_program(program.clone());
-            vm.set_max_instructions(usize::MAX);
-            vm.set_execution_timer_config(Some(regorus::utils::limits::ExecutionTimerConfig {
-                limit: timeout,
-                check_interval: std::num::NonZeroU32::MIN.saturating_add(63),
-            }));
-            match data {
-                Some(data) => vm.set_data(data).ok().map(|()| vm),
-                None => Some(vm),
-            }
-        });
+        let set = &self.set;
+        let vm = self
+            .vms
+            .entry(rule.to_string())
+            .or_insert_with(|| new_vm(program, set.data.clone(), set.limits.timeout));
         let vm = vm.as_mut()?;
         vm.set_input(self.input.clone());
         vm.execute().ok()
     }
 
     /// Evaluate the inventory-scoped rules once over `resources`, which
-    /// must be the resources `data.inventory` was built from.
-    pub fn evaluate_inventory<R: std::borrow::Borrow<Resource>>(
-        &mut self,
-        resources: &[R],
-        out: &mut Vec<Finding>,
-    ) {
+    /// must be the resources `data.inventory` was built from. The rules
+    /// run concurrently, on copies of the engine. (They stay on the
+    /// interpreter: regorus 0.14's VM disagrees with it on several of the
+    /// built-in inventory rules' fixtures.)
+    pub fn evaluate_inventory<R>(&mut self, resources: &[R], out: &mut Vec<Finding>)
+    where
+        R: std::borrow::Borrow<Resource> + Sync,
+        S: Sync,
+        C: Sync,
+    {
         let start = out.len();
         let index = crate::inventory::index(resources);
-        self.engine.set_input(regorus::Value::new_object());
-        for (_, rule) in self.set.inventory_rules() {
-            for (entry, path) in &rule.entries {
-                let value = match self.engine.eval_rule(path.clone()) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        out.push(inventory_error(rule, &format!("{e:#}")));
-                        continue;
-                    }
-                };
-                for item in result_items(&value) {
-                    let json = serde_json::to_value(item).unwrap_or(Value::Null);
-                    match crate::inventory::target(&json).and_then(|k| index.get(&k)) {
-                        Some(&r) => {
-                            let Some(resource) = resources.get(r).map(std::borrow::Borrow::borrow)
-                            else {
+        let set: &PolicySet = &self.set;
+        let ctx: &EvalContext = &self.ctx;
+        let rules: Vec<&Rule> = set.inventory_rules().map(|(_, r)| r).collect();
+        let found: Vec<Vec<Finding>> = rules
+            .par_iter()
+            .map_init(
+                || {
+                    let mut engine = set.engine.clone();
+                    engine.set_input(regorus::Value::new_object());
+                    engine
+                },
+                |engine, rule| {
+                    let mut out = Vec::new();
+                    for (entry, path) in &rule.entries {
+                        let value = match engine.eval_rule(path.clone()) {
+                            Ok(v) => v,
+                            Err(e) => {
+                                out.push(inventory_error(rule, &format!("{e:#}")));
                                 continue;
-                            };
-                            let mut one = Vec::new();
-                            push_item(rule, status_of(*entry), item, resource, &mut one);
-                            waiver::apply(&mut one, resource, &self.ctx.waivers, self.ctx.today);
-                            out.extend(one);
+                            }
+                        };
+                        for item in result_items(&value) {
+                            let json = serde_json::to_value(item).unwrap_or(Value::Null);
+                            let resource = crate::inventory::target(&json)
+                                .and_then(|k| index.get(&k))
+                                .and_then(|&r| resources.get(r))
+                                .map(std::borrow::Borrow::borrow);
+                            match resource {
+                                Some(resource) => {
+                                    let mut one = Vec::new();
+                                    push_item(rule, status_of(*entry), item, resource, &mut one);
+                                    waiver::apply(&mut one, resource, &ctx.waivers, ctx.today);
+                                    out.extend(one);
+                                }
+                                None => out.push(inventory_error(
+                                    rule,
+                                    &format!(
+                                        "an inventory rule's result must name a scanned resource in `resource` ({{apiVersion, kind, namespace, name}}), got {json}"
+                                    ),
+                                )),
+                            }
                         }
-                        None => out.push(inventory_error(
-                            rule,
-                            &format!(
-                                "an inventory rule's result must name a scanned resource in `resource` ({{apiVersion, kind, namespace, name}}), got {json}"
-                            ),
-                        )),
                     }
-                }
-            }
-        }
+                    out
+                },
+            )
+            .collect();
+        out.extend(found.into_iter().flatten());
         if let Some(found) = out.get_mut(start..) {
             sort_findings(found);
         }
+    }
+}
+
+/// A VM for `program` with `data` loaded and the rule time limit set;
+/// `None` when the data does not load.
+fn new_vm(
+    program: &std::sync::Arc<regorus::rvm::program::Program>,
+    data: Option<regorus::Value>,
+    timeout: std::time::Duration,
+) -> Option<regorus::rvm::vm::RegoVM> {
+    let mut vm = regorus::rvm::vm::RegoVM::new();
+    vm.load_program(program.clone());
+    vm.set_max_instructions(usize::MAX);
+    vm.set_execution_timer_config(Some(regorus::utils::limits::ExecutionTimerConfig {
+        limit: timeout,
+        check_interval: std::num::NonZeroU32::MIN.saturating_add(63),
+    }));
+    match data {
+        Some(data) => vm.set_data(data).ok().map(|()| vm),
+        None => Some(vm),
     }
 }
 
