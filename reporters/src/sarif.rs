@@ -182,21 +182,50 @@ fn notification(d: &Diagnostic) -> Value {
     Value::Object(n)
 }
 
-/// The SARIF log as a JSON value.
-pub fn to_value(report: &Report, ctx: &Context<'_>) -> Value {
-    let index: HashMap<&str, usize> = ctx
+/// The results, each built and written in turn: a log of 500,000
+/// results is never held in memory as one JSON tree.
+struct Results<'a> {
+    findings: &'a [Finding],
+    index: HashMap<&'a str, usize>,
+}
+
+impl serde::Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(None)?;
+        for f in self.findings.iter().filter(|f| f.status != Status::Error) {
+            seq.serialize_element(&result(f, self.index.get(f.rule.as_str()).copied()))?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Value,
+    invocations: Value,
+    column_kind: &'static str,
+    results: Results<'a>,
+    properties: Value,
+}
+
+fn log<'a>(report: &'a Report, ctx: &Context<'a>) -> Log<'a> {
+    let index: HashMap<&'a str, usize> = ctx
         .rules
         .iter()
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
     let rules: Vec<Value> = ctx.rules.iter().map(rule_descriptor).collect();
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .filter(|f| f.status != Status::Error)
-        .map(|f| result(f, index.get(f.rule.as_str()).copied()))
-        .collect();
     let mut notifications: Vec<Value> = report.errors.iter().map(notification).collect();
     for f in report.findings.iter().filter(|f| f.status == Status::Error) {
         notifications.push(json!({
@@ -206,31 +235,39 @@ pub fn to_value(report: &Report, ctx: &Context<'_>) -> Value {
             "associatedRule": {"id": f.rule},
         }));
     }
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
+    Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({"driver": {
                 "name": "assay",
                 "informationUri": "https://github.com/assay-dev/assay",
                 "version": ctx.tool_version,
                 "semanticVersion": ctx.tool_version,
                 "rules": rules,
-            }},
-            "invocations": [{
+            }}),
+            invocations: json!([{
                 "executionSuccessful": ctx.exit_code != 2,
                 "exitCode": ctx.exit_code,
                 "toolExecutionNotifications": notifications,
-            }],
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "properties": {"compliance": report.compliance},
+            }]),
+            column_kind: "unicodeCodePoints",
+            results: Results {
+                findings: &report.findings,
+                index,
+            },
+            properties: json!({"compliance": report.compliance}),
         }],
-    })
+    }
+}
+
+/// The SARIF log as a JSON value.
+pub fn to_value(report: &Report, ctx: &Context<'_>) -> Value {
+    serde_json::to_value(log(report, ctx)).unwrap_or(Value::Null)
 }
 
 /// Write the SARIF log.
 pub fn render(report: &Report, ctx: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_value(report, ctx))?;
+    serde_json::to_writer_pretty(&mut *out, &log(report, ctx))?;
     writeln!(out)
 }
