@@ -392,7 +392,7 @@ fn emit(
 
 /// Convert a body to a regorus value without cloning it first (regorus's own
 /// `From<serde_json::Value>` takes ownership and goes through serde).
-fn to_regorus(v: &Value) -> regorus::Value {
+pub(crate) fn to_regorus(v: &Value) -> regorus::Value {
     match v {
         Value::Null => regorus::Value::Null,
         Value::Bool(b) => regorus::Value::from(*b),

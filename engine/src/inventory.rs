@@ -123,11 +123,19 @@ pub fn index<R: std::borrow::Borrow<Resource>>(resources: &[R]) -> HashMap<Key, 
 
 /// Build `data.inventory` from Kubernetes resources.
 pub fn build<'r>(resources: impl IntoIterator<Item = &'r Resource>) -> regorus::Value {
-    type Tree = BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>>;
+    use rayon::prelude::*;
+    type Tree = BTreeMap<String, BTreeMap<String, BTreeMap<String, regorus::Value>>>;
+    // Converting the bodies is the work: on all cores, each straight to a
+    // regorus value (no intermediate JSON tree). Order is kept, so a later
+    // duplicate still replaces an earlier one.
+    let resources: Vec<&Resource> = resources.into_iter().collect();
+    let converted: Vec<(Key, regorus::Value)> = resources
+        .par_iter()
+        .filter_map(|r| Some((key(r)?, crate::eval::to_regorus(&r.body))))
+        .collect();
     let mut namespaced: BTreeMap<String, Tree> = BTreeMap::new();
     let mut cluster: Tree = BTreeMap::new();
-    for r in resources {
-        let Some(k) = key(r) else { continue };
+    for (k, body) in converted {
         let tree = if k.namespace.is_empty() {
             &mut cluster
         } else {
@@ -137,10 +145,20 @@ pub fn build<'r>(resources: impl IntoIterator<Item = &'r Resource>) -> regorus::
             .or_default()
             .entry(k.kind)
             .or_default()
-            .insert(k.name, r.body.clone());
+            .insert(k.name, body);
     }
-    let value = serde_json::json!({"namespace": namespaced, "cluster": cluster});
-    regorus::Value::from(value)
+    fn object<V>(map: BTreeMap<String, V>, f: impl Fn(V) -> regorus::Value) -> regorus::Value {
+        regorus::Value::from(
+            map.into_iter()
+                .map(|(k, v)| (regorus::Value::from(k.as_str()), f(v)))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+    let tree = |t: Tree| object(t, |kinds| object(kinds, |names| object(names, |v| v)));
+    let mut top = BTreeMap::new();
+    top.insert("namespace".to_string(), object(namespaced, tree));
+    top.insert("cluster".to_string(), tree(cluster));
+    object(top, |v| v)
 }
 
 #[cfg(test)]
