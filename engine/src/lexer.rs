@@ -24,14 +24,17 @@ pub(crate) fn names(rego: &str) -> Vec<Name<'_>> {
     let mut chars = rego.char_indices().peekable();
     let (mut line, mut col) = (1u32, 1u32);
     let mut prev: Option<char> = None;
+    let advance = |c: char, line: &mut u32, col: &mut u32| {
+        if c == '\n' {
+            *line += 1;
+            *col = 1;
+        } else {
+            *col += 1;
+        }
+    };
     while let Some((at, c)) = chars.next() {
         let (start_line, start_col) = (line, col);
-        if c == '\n' {
-            line += 1;
-            col = 1;
-        } else {
-            col += 1;
-        }
+        advance(c, &mut line, &mut col);
         match c {
             '#' => {
                 while let Some(&(_, n)) = chars.peek() {
@@ -45,12 +48,7 @@ pub(crate) fn names(rego: &str) -> Vec<Name<'_>> {
             '"' | '`' => {
                 let mut escaped = false;
                 for (_, n) in chars.by_ref() {
-                    if n == '\n' {
-                        line += 1;
-                        col = 1;
-                    } else {
-                        col += 1;
-                    }
+                    advance(n, &mut line, &mut col);
                     if escaped {
                         escaped = false;
                     } else if c == '"' && n == '\\' {
