@@ -147,9 +147,15 @@ impl Finding {
     }
 }
 
-/// Sort findings into their canonical order.
+/// Sort findings into their canonical order. Large reports are sorted on all cores (a stable sort either way, so
+/// the order is the same).
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    use rayon::slice::ParallelSliceMut;
+    if findings.len() > 4096 {
+        findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    } else {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
 }
 
 /// Computes a finding's fingerprint (FNV-1a, 64 bits, hex).
