@@ -183,6 +183,11 @@ fn expand(v: &mut Value, file: &str) -> Result<(), String> {
     }
 }
 
+/// The notification routes of `--notify FILE` (none without one).
+pub fn routes(path: Option<&Path>) -> Result<Vec<Route>, String> {
+    path.map_or(Ok(Vec::new()), |p| load(p).map(|c| c.notifications))
+}
+
 /// Read and check a config file.
 pub fn load(path: &Path) -> Result<Config, String> {
     let name = path.display().to_string();

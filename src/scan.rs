@@ -725,15 +725,12 @@ pub fn scan_with(
     adjust: impl FnOnce(&mut Report, &[assay_engine::metadata::RuleMetadata]),
 ) -> i32 {
     // Read the notification routes first: a bad config must not cost a scan.
-    let routes = match &args.notify {
-        Some(path) => match crate::config::load(path) {
-            Ok(c) => c.notifications,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_FAILED;
-            }
-        },
-        None => Vec::new(),
+    let routes = match crate::config::routes(args.notify.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
     };
     let ex = match execute(args, "scan", adjust) {
         Ok(ex) => ex,

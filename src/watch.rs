@@ -142,15 +142,12 @@ fn finding_event(change: &str, f: &Finding, latency: Option<Duration>) -> serde_
 
 /// `assay watch`.
 pub fn command(args: &WatchArgs) -> i32 {
-    let routes = match &args.notify {
-        Some(path) => match crate::config::load(path) {
-            Ok(c) => c.notifications,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_FAILED;
-            }
-        },
-        None => Vec::new(),
+    let routes = match crate::config::routes(args.notify.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
     };
     let Some(mut set) = policies::load_strict(&args.policy, args.framework.clone()) else {
         return EXIT_FAILED;
