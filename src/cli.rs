@@ -60,21 +60,9 @@ pub struct FixArgs {
     /// `log` or `rollback`; without one, plan (and with --apply, apply) fixes.
     #[command(subcommand)]
     pub action: Option<FixAction>,
-    /// Manifest files or directories to fix (rewritten in place, keeping comments and formatting).
-    pub paths: Vec<String>,
-    /// Fix the live Kubernetes cluster.
-    #[arg(long, conflicts_with_all = ["paths", "aws", "snapshot"])]
-    pub k8s: bool,
+    /// Where the resources come from.
     #[command(flatten)]
-    pub cluster: ClusterArgs,
-    /// Fix the live AWS account.
-    #[arg(long, conflicts_with_all = ["paths", "snapshot"])]
-    pub aws: bool,
-    #[command(flatten)]
-    pub account: AccountArgs,
-    /// Plan fixes for a snapshot (plan only).
-    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
-    pub snapshot: Option<PathBuf>,
+    pub source: SourceArgs,
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// Only this framework's rules.
@@ -292,24 +280,50 @@ pub struct BaselineListArgs {
     pub state: StateArgs,
 }
 
-/// Arguments of `assay drift`.
+/// One source of resources: files, a snapshot, the live cluster or the live
+/// account (`fix` and `drift`).
 #[derive(Debug, Clone, Args)]
-pub struct DriftArgs {
-    /// Compare these files instead of a live source.
+pub struct SourceArgs {
+    /// Manifest files or directories (`fix` rewrites them in place, keeping comments and formatting).
     pub paths: Vec<String>,
-    /// Compare the live Kubernetes cluster.
+    /// The live Kubernetes cluster.
     #[arg(long, conflicts_with_all = ["paths", "aws", "snapshot"])]
     pub k8s: bool,
     #[command(flatten)]
     pub cluster: ClusterArgs,
-    /// Compare the live AWS account.
+    /// The live AWS account.
     #[arg(long, conflicts_with_all = ["paths", "snapshot"])]
     pub aws: bool,
     #[command(flatten)]
     pub account: AccountArgs,
-    /// Compare a snapshot file (from `assay snapshot`).
+    /// A snapshot file (from `assay snapshot`; `fix` only plans for one).
     #[arg(long, value_name = "FILE", conflicts_with = "paths")]
     pub snapshot: Option<PathBuf>,
+}
+
+impl SourceArgs {
+    /// Nothing named at all.
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty() && self.snapshot.is_none() && !self.k8s && !self.aws
+    }
+
+    /// Collect the resources of this source.
+    pub fn collect(&self) -> crate::state::Collected {
+        crate::state::collect(
+            &self.paths,
+            self.snapshot.as_deref(),
+            self.k8s.then_some(&self.cluster),
+            self.aws.then_some(&self.account),
+        )
+    }
+}
+
+/// Arguments of `assay drift`.
+#[derive(Debug, Clone, Args)]
+pub struct DriftArgs {
+    /// Where the resources come from.
+    #[command(flatten)]
+    pub source: SourceArgs,
     /// The baseline to compare against.
     #[arg(long = "against", value_name = "NAME", default_value = "default")]
     pub baseline: String,

@@ -37,12 +37,17 @@ fn actor() -> String {
     format!("{user}@{host}")
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))
+/// Ask before changing anything (unless `yes`), then start the runtime the
+/// changes run on; `None` (after saying why) when either fails.
+fn confirmed_runtime(what: &str, yes: bool) -> Option<tokio::runtime::Runtime> {
+    let rt = confirm(what, yes).and_then(|()| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the runtime: {e}"))
+    });
+    rt.map_err(|e| eprintln!("error: {e}")).ok()
 }
 
 fn confirm(what: &str, yes: bool) -> Result<(), String> {
@@ -80,12 +85,7 @@ pub struct FileChange {
 
 /// Collect, evaluate and plan: (plan, target, input errors, file rewrites).
 pub fn plan_of(args: &FixArgs) -> Result<(Plan, String, usize, Vec<FileChange>), String> {
-    let c = crate::state::collect(
-        &args.paths,
-        args.snapshot.as_deref(),
-        args.k8s.then_some(&args.cluster),
-        args.aws.then_some(&args.account),
-    );
+    let c = args.source.collect();
     for e in &c.errors {
         eprintln!("error: {e}");
     }
@@ -265,7 +265,7 @@ fn fix(args: &FixArgs) -> i32 {
             EXIT_FINDINGS
         };
     }
-    if args.snapshot.is_some() {
+    if args.source.snapshot.is_some() {
         eprintln!("error: a snapshot is a copy: --apply works on files, --k8s or --aws");
         return EXIT_FAILED;
     }
@@ -274,8 +274,8 @@ fn fix(args: &FixArgs) -> i32 {
         &files,
         &ApplyOptions {
             target: &target,
-            cluster: &args.cluster,
-            account: &args.account,
+            cluster: &args.source.cluster,
+            account: &args.source.account,
             state: &args.state,
             yes: args.yes,
             max_changes: args.max_changes,
@@ -321,16 +321,9 @@ pub fn apply_changes(changes: &[Change], files: &[FileChange], o: &ApplyOptions<
     let Some(store) = crate::state::open_or_report(o.state) else {
         return EXIT_FAILED;
     };
-    if let Err(e) = confirm(&format!("apply {total} changes to {}", o.target), o.yes) {
-        eprintln!("error: {e}");
+    let Some(rt) = confirmed_runtime(&format!("apply {total} changes to {}", o.target), o.yes)
+    else {
         return EXIT_FAILED;
-    }
-    let rt = match runtime() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_FAILED;
-        }
     };
     let connection = json!({
         "kubeconfig": o.cluster.kubeconfig, "context": o.cluster.context,
@@ -657,19 +650,9 @@ fn rollback(args: &FixRollbackArgs) -> i32 {
         .cloned()
         .unwrap_or(Value::Null);
     let text = |k: &str| conn.get(k).and_then(Value::as_str).map(str::to_string);
-    if let Err(e) = confirm(
-        &format!("roll back action #{} on {}", action.id, action.resource),
-        args.yes,
-    ) {
-        eprintln!("error: {e}");
+    let what = format!("roll back action #{} on {}", action.id, action.resource);
+    let Some(rt) = confirmed_runtime(&what, args.yes) else {
         return EXIT_FAILED;
-    }
-    let rt = match runtime() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_FAILED;
-        }
     };
     // What cannot be undone automatically is said, not attempted.
     match &change {

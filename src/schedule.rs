@@ -144,12 +144,14 @@ fn fix_args(
 ) -> crate::cli::FixArgs {
     crate::cli::FixArgs {
         action: None,
-        paths: scan.paths.clone(),
-        k8s: scan.k8s,
-        cluster: scan.cluster.clone(),
-        aws: scan.aws,
-        account: scan.account.clone(),
-        snapshot: None,
+        source: crate::cli::SourceArgs {
+            paths: scan.paths.clone(),
+            k8s: scan.k8s,
+            cluster: scan.cluster.clone(),
+            aws: scan.aws,
+            account: scan.account.clone(),
+            snapshot: None,
+        },
         policy: scan.policy.clone(),
         framework: job.framework.clone(),
         rules: step.rules.clone(),
@@ -208,8 +210,8 @@ fn fix_step(job: &Job, step: &crate::config::FixStep, scan: &ScanArgs, state: &S
         &files,
         &crate::fix::ApplyOptions {
             target: &target,
-            cluster: &args.cluster,
-            account: &args.account,
+            cluster: &args.source.cluster,
+            account: &args.source.account,
             state,
             yes: true,
             max_changes: step.max_changes,

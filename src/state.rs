@@ -707,16 +707,11 @@ pub fn drift_command(args: &DriftArgs, out: &mut dyn Write) -> std::io::Result<i
             return Ok(EXIT_FAILED);
         }
     };
-    if args.paths.is_empty() && args.snapshot.is_none() && !args.k8s && !args.aws {
+    if args.source.is_empty() {
         eprintln!("error: say what to compare: --k8s, --aws, --snapshot FILE, or paths");
         return Ok(EXIT_FAILED);
     }
-    let c = collect(
-        &args.paths,
-        args.snapshot.as_deref(),
-        args.k8s.then_some(&args.cluster),
-        args.aws.then_some(&args.account),
-    );
+    let c = args.source.collect();
     for e in &c.errors {
         eprintln!("error: {e}");
     }
@@ -895,8 +890,8 @@ fn restore(args: &DriftArgs, baseline: &View, live: &Collected, found: &[Drift])
         &[],
         &crate::fix::ApplyOptions {
             target: &live.target,
-            cluster: &args.cluster,
-            account: &args.account,
+            cluster: &args.source.cluster,
+            account: &args.source.account,
             state: &args.state,
             yes: args.yes,
             max_changes: args.max_changes,
