@@ -281,10 +281,11 @@ where
                                 .map(std::borrow::Borrow::borrow);
                             match resource {
                                 Some(resource) => {
-                                    let mut one = Vec::new();
-                                    push_item(rule, status_of(*entry), item, resource, &mut one);
-                                    waiver::apply(&mut one, resource, &ctx.waivers, ctx.today);
-                                    out.extend(one);
+                                    let at = out.len();
+                                    push_item(rule, status_of(*entry), item, resource, &mut out);
+                                    if let Some(new) = out.get_mut(at..) {
+                                        waiver::apply(new, resource, &ctx.waivers, ctx.today);
+                                    }
                                 }
                                 None => out.push(inventory_error(
                                     rule,
