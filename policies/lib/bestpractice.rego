@@ -20,16 +20,16 @@ field(c) := c.path[count(c.path) - 2]
 # Containers that run as part of the workload: init (including sidecar) and
 # regular containers. Ephemeral containers are debugging tools added to a
 # running pod; the API forbids resources, ports and probes on them.
-workload_containers contains c if {
+workload_containers := [c |
 	some c in k8s.containers
 	field(c) != "ephemeralContainers"
-}
+]
 
 # Regular containers only (spec.containers).
-app_containers contains c if {
+app_containers := [c |
 	some c in k8s.containers
 	field(c) == "containers"
-}
+]
 
 # Controllers whose pods are meant to run until replaced.
 long_running_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"}

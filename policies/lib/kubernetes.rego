@@ -52,19 +52,20 @@ pod_spec_of(obj) := {
 
 container_fields := ["initContainers", "containers", "ephemeralContainers"]
 
-# Each container with its name, path, and its securityContext (or {}).
-containers contains {
+# Each container with its name, path, and its securityContext (or {}), in
+# that order. (An array: a set would compare whole containers on insert.)
+containers := [{
 	"container": c,
 	"name": object.get(c, "name", ""),
 	"path": array.concat(pod_spec.path, [field, i]),
 	"security_context": security_context(c),
-} if {
+} |
 	some field in container_fields
 	list := object.get(pod_spec.spec, field, [])
 	is_array(list)
 	some i, c in list
 	is_object(c)
-}
+]
 
 # The pod-level securityContext, or {} when absent or null.
 pod_security_context := sc if {

@@ -27,8 +27,10 @@ handler_paths := [
 deny contains result.finding(msg, path) if {
 	some c in k8s.containers
 	some handler_path in handler_paths
+	handler := object.get(c.container, handler_path, null)
+	is_object(handler)
 	some action in ["httpGet", "tcpSocket"]
-	host := object.get(c.container, array.concat(handler_path, [action, "host"]), "")
+	host := object.get(handler, [action, "host"], "")
 	host != ""
 	host != null
 	path := array.concat(c.path, array.concat(handler_path, [action, "host"]))

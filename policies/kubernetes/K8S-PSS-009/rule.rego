@@ -22,17 +22,20 @@ import data.assay.lib.result
 
 allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"}
 
-# [who, path to securityContext, securityContext]
-contexts contains ["pod", array.concat(k8s.pod_spec.path, ["securityContext"]), k8s.pod_security_context]
+# [who, path to securityContext, its seLinuxOptions] wherever they are set.
+options contains ["pod", array.concat(k8s.pod_spec.path, ["securityContext"]), opts] if {
+	opts := k8s.pod_security_context.seLinuxOptions
+	is_object(opts)
+}
 
-contexts contains [k8s.container_label(c), array.concat(c.path, ["securityContext"]), c.security_context] if {
+options contains [k8s.container_label(c), array.concat(c.path, ["securityContext"]), opts] if {
 	some c in k8s.containers
+	opts := c.security_context.seLinuxOptions
+	is_object(opts)
 }
 
 deny contains result.finding(msg, path) if {
-	some [who, sc_path, sc] in contexts
-	opts := sc.seLinuxOptions
-	is_object(opts)
+	some [who, sc_path, opts] in options
 	kind := object.get(opts, "type", "")
 	not kind in allowed_types
 	path := array.concat(sc_path, ["seLinuxOptions", "type"])
@@ -40,9 +43,7 @@ deny contains result.finding(msg, path) if {
 }
 
 deny contains result.finding(msg, path) if {
-	some [who, sc_path, sc] in contexts
-	opts := sc.seLinuxOptions
-	is_object(opts)
+	some [who, sc_path, opts] in options
 	some field in ["user", "role"]
 	not object.get(opts, field, "") in {"", null}
 	path := array.concat(sc_path, ["seLinuxOptions", field])
