@@ -69,29 +69,35 @@ where
             // Rego rules run inside the aggregates; a rule whose aggregate
             // failed runs alone, so an error names the rule that raised it.
             // Nothing is allocated when every aggregate succeeds.
-            let failed: Vec<&crate::policy::Aggregate> = group
-                .aggregates
-                .iter()
-                .filter(|agg| !self.eval_aggregate(agg, resource, out))
-                .collect();
-            let covered = |i: usize| {
-                group.aggregates.iter().any(|a| a.members.contains(&i))
-                    && !failed.iter().any(|a| a.members.contains(&i))
+            let mut alone: Vec<usize> = Vec::new();
+            for agg in &group.aggregates {
+                if !self.eval_aggregate(agg, resource, out) {
+                    alone.extend(&agg.members);
+                }
+            }
+            if !alone.is_empty() {
+                alone.extend(&group.loose);
+                alone.sort_unstable();
+            }
+            let alone = if alone.is_empty() {
+                &group.loose
+            } else {
+                &alone
             };
-            for &i in &group.members {
+            for &i in alone {
                 let Some(rule) = set.rules().get(i) else {
                     continue;
                 };
-                if rule.is_rego() && rule.applies_to(kind, short) && !covered(i) {
+                if rule.applies_to(kind, short) {
                     self.eval_rule(rule, resource, out);
                 }
             }
             // Constraints and CEL policies set their own `input`: last.
-            for &i in &group.members {
+            for &i in &group.foreign {
                 let Some(rule) = set.rules().get(i) else {
                     continue;
                 };
-                if rule.is_rego() || !rule.applies_to(kind, short) {
+                if !rule.applies_to(kind, short) {
                     continue;
                 }
                 if rule.vap.is_some() {
@@ -317,9 +323,11 @@ fn new_vm(
     let mut vm = regorus::rvm::vm::RegoVM::new();
     vm.load_program(program.clone());
     vm.set_max_instructions(usize::MAX);
+    // The clock is read every 1024 instructions (tens of microseconds): a
+    // looping rule still ends within its limit, a normal one pays little.
     vm.set_execution_timer_config(Some(regorus::utils::limits::ExecutionTimerConfig {
         limit: timeout,
-        check_interval: std::num::NonZeroU32::MIN.saturating_add(63),
+        check_interval: std::num::NonZeroU32::MIN.saturating_add(1023),
     }));
     match data {
         Some(data) => vm.set_data(data).ok().map(|()| vm),
@@ -375,6 +383,9 @@ fn emit(
         };
         let start = out.len();
         collect(rule, *entry, value, resource, out);
+        if exempt.is_empty() {
+            continue;
+        }
         let name = path.rsplit('.').next().unwrap_or_default();
         let suffix = entry_suffix(path);
         if exempt.iter().any(|e| e == suffix || e == name) {
@@ -393,7 +404,15 @@ fn emit(
 
 /// Convert a body to a regorus value without cloning it first (regorus's own
 /// `From<serde_json::Value>` takes ownership and goes through serde).
+/// Object keys come from a per-thread table: manifests repeat a small
+/// vocabulary of keys (`name`, `image`, `securityContext`), so most keys cost
+/// a lookup instead of an allocation, and a thread's values share no
+/// reference counts with another thread's.
 pub(crate) fn to_regorus(v: &Value) -> regorus::Value {
+    KEYS.with(|keys| convert(v, &mut keys.borrow_mut()))
+}
+
+fn convert(v: &Value, keys: &mut KeyTable) -> regorus::Value {
     match v {
         Value::Null => regorus::Value::Null,
         Value::Bool(b) => regorus::Value::from(*b),
@@ -408,13 +427,75 @@ pub(crate) fn to_regorus(v: &Value) -> regorus::Value {
         }
         Value::String(s) => regorus::Value::from(s.as_str()),
         Value::Array(items) => {
-            regorus::Value::from(items.iter().map(to_regorus).collect::<Vec<_>>())
+            regorus::Value::from(items.iter().map(|i| convert(i, keys)).collect::<Vec<_>>())
         }
         Value::Object(map) => regorus::Value::from(
             map.iter()
-                .map(|(k, v)| (regorus::Value::from(k.as_str()), to_regorus(v)))
+                .map(|(k, v)| (keys.key(k), convert(v, keys)))
                 .collect::<std::collections::BTreeMap<_, _>>(),
         ),
+    }
+}
+
+thread_local! {
+    static KEYS: std::cell::RefCell<KeyTable> = std::cell::RefCell::new(KeyTable::default());
+}
+
+/// Interned object keys of one thread, bounded: past the limit, or for a long
+/// key, a key is allocated as usual.
+#[derive(Default)]
+struct KeyTable {
+    map: std::collections::HashMap<
+        Box<str>,
+        regorus::Value,
+        std::hash::BuildHasherDefault<KeyHasher>,
+    >,
+}
+
+impl KeyTable {
+    const MAX_KEYS: usize = 4096;
+    const MAX_LEN: usize = 48;
+
+    fn key(&mut self, k: &str) -> regorus::Value {
+        if let Some(v) = self.map.get(k) {
+            return v.clone();
+        }
+        let v = regorus::Value::from(k);
+        if k.len() <= Self::MAX_LEN && self.map.len() < Self::MAX_KEYS {
+            self.map.insert(k.into(), v.clone());
+        }
+        v
+    }
+}
+
+/// FNV-1a over 8-byte words: keys are short, and a table of at most
+/// [`KeyTable::MAX_KEYS`] short strings needs speed, not DoS resistance
+/// (the table is bounded and private to a thread).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        for &b in chunks.remainder() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        // Fold the high bits in: the table indexes by the low ones.
+        self.0 ^ (self.0 >> 29)
     }
 }
 

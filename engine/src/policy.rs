@@ -74,6 +74,21 @@ fn entry_names(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether every definition of rule `name` in `text` (a line that starts
+/// with the name) defines a partial set or object: `name contains …` or
+/// `name[…]`, never `name := …`, `name if …` or `name = …`.
+fn only_partial(text: &str, name: &str) -> bool {
+    text.lines().all(|line| {
+        let Some(rest) = line.strip_prefix(name) else {
+            return true;
+        };
+        if rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+            return true; // a longer name: `deny_x`
+        }
+        rest.starts_with('[') || rest.starts_with(" contains ")
+    })
+}
+
 /// A loaded rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rule {
@@ -98,6 +113,9 @@ pub struct Rule {
     pub line: u32,
     /// Built-in pack name, if any.
     pub pack: Option<String>,
+    /// Every entry (and the exception) is a partial set or object
+    /// (`deny contains …`, `deny[msg] …`): never undefined, only empty.
+    pub always_defined: bool,
 }
 
 /// Limits applied to every evaluation.
@@ -357,6 +375,7 @@ fn gatekeeper_rules(
             file: c.file.clone(),
             line: c.line,
             pack: None,
+            always_defined: false,
             gatekeeper: Some(Box::new(c)),
             vap: None,
         });
@@ -395,6 +414,7 @@ fn vap_rules(found: crate::vap::Found, diagnostics: &mut Vec<Diagnostic>) -> Vec
                 file: b.file.clone(),
                 line: b.line,
                 pack: None,
+                always_defined: false,
                 gatekeeper: None,
                 vap: Some(Box::new(b)),
             }
@@ -559,6 +579,14 @@ fn collect_rules(
                 Err(d) => diagnostics.push(d),
             }
         }
+        let always_defined = entries
+            .iter()
+            .map(|(_, path)| path.as_str())
+            .chain(exception.as_deref())
+            .all(|path| {
+                let name = path.rsplit('.').next().unwrap_or(path);
+                mods.iter().all(|m| only_partial(&m.text, name))
+            });
         let Some(first) = mods.first() else { continue };
         if meta.is_none() && namespaces.is_some_and(|ns| !ns.iter().any(|n| n == package)) {
             continue;
@@ -576,6 +604,7 @@ fn collect_rules(
             file: module.path.clone(),
             line,
             pack: module.pack.clone(),
+            always_defined,
         });
     }
     // Two packages must not claim one id.
@@ -627,11 +656,32 @@ pub struct PolicySet {
 pub(crate) struct KindGroup {
     /// Rule indices, sorted.
     pub(crate) members: Vec<usize>,
-    /// All members in one evaluation, when possible.
     /// Fused evaluations of the members: one over the built-in packs' rules
     /// (run on the VM), one over user rules (run by the interpreter, whose
     /// semantics are OPA's most exactly).
     pub(crate) aggregates: Vec<Aggregate>,
+    /// Rego members no aggregate covers, sorted: they run alone.
+    pub(crate) loose: Vec<usize>,
+    /// Gatekeeper constraints and ValidatingAdmissionPolicy bindings, sorted.
+    pub(crate) foreign: Vec<usize>,
+}
+
+impl KindGroup {
+    fn new(rules: &[Rule], members: Vec<usize>, aggregates: Vec<Aggregate>) -> Self {
+        let (rego, foreign): (Vec<usize>, Vec<usize>) = members
+            .iter()
+            .partition(|&&i| rules.get(i).is_some_and(Rule::is_rego));
+        let loose = rego
+            .into_iter()
+            .filter(|i| !aggregates.iter().any(|a| a.members.contains(i)))
+            .collect();
+        Self {
+            members,
+            aggregates,
+            loose,
+            foreign,
+        }
+    }
 }
 
 /// A generated rule that evaluates several rules' result sets at once.
@@ -757,10 +807,7 @@ impl PolicySet {
                 n += 1;
                 aggregates.extend(aggregate(&mut engine, &rules, &part, n));
             }
-            KindGroup {
-                members,
-                aggregates,
-            }
+            KindGroup::new(&rules, members, aggregates)
         };
         let groups = by_kind
             .into_iter()
@@ -1003,8 +1050,14 @@ fn aggregate(
                 Output::Entry(j) => format!("r{i}_{j}"),
                 Output::Exception => format!("r{i}_x"),
             };
-            text.push_str(&format!("default {name} := null\n\n{name} := {path}\n\n"));
-            fields.push(format!("\"{name}\": {name}"));
+            if r.always_defined {
+                // A partial set is never undefined: no default needed, and
+                // one rule call fewer per member.
+                fields.push(format!("\"{name}\": {path}"));
+            } else {
+                text.push_str(&format!("default {name} := null\n\n{name} := {path}\n\n"));
+                fields.push(format!("\"{name}\": {name}"));
+            }
             outputs.push((i, what, regorus::Value::from(name)));
         }
     }
@@ -1069,6 +1122,50 @@ mod tests {
             .into_iter()
             .map(|f| f.rule)
             .collect()
+    }
+
+    #[test]
+    fn only_partial_tells_partial_sets_from_complete_rules() {
+        assert!(only_partial("deny contains msg if {\n}\n", "deny"));
+        assert!(only_partial("deny[msg] {\n}\ndeny_x := 1\n", "deny"));
+        assert!(!only_partial(
+            "deny contains 1 if true\ndeny := 2\n",
+            "deny"
+        ));
+        assert!(!only_partial("deny if input.x\n", "deny"));
+        assert!(!only_partial("deny = {1}\n", "deny"));
+        // Another rule whose name starts with the entry's.
+        assert!(only_partial("deny_root := 1\n", "deny"));
+    }
+
+    #[test]
+    fn complete_entries_keep_their_default_in_the_aggregate() {
+        // `deny` undefined for one member must not hide the other's findings.
+        let mut b = PolicySetBuilder::new();
+        for (id, body) in [
+            ("A-1", "deny := {\"a\"} if input.spec.bad"),
+            ("A-2", "deny contains \"b\" if input.spec.bad"),
+        ] {
+            let pkg = id.to_lowercase().replace('-', "_");
+            b.add(PolicyModule {
+                path: format!("{id}.rego"),
+                text: format!(
+                    "# METADATA\n# title: {id}\n# custom:\n#   id: {id}\n#   severity: low\n#   kinds: [Pod]\npackage {pkg}\n\nimport rego.v1\n\n{body}\n"
+                ),
+                pack: Some("test".into()),
+            });
+        }
+        let set = b.build();
+        assert!(set.diagnostics().is_empty(), "{:?}", set.diagnostics());
+        assert!(!set
+            .rules()
+            .iter()
+            .any(|r| r.meta.id == "A-1" && r.always_defined));
+        assert!(set
+            .rules()
+            .iter()
+            .any(|r| r.meta.id == "A-2" && r.always_defined));
+        assert_eq!(fired(&set, "v1/Pod"), ["A-1", "A-2"]);
     }
 
     #[test]
