@@ -1050,14 +1050,14 @@ fn aggregate(
                 Output::Entry(j) => format!("r{i}_{j}"),
                 Output::Exception => format!("r{i}_x"),
             };
-            if r.always_defined {
-                // A partial set is never undefined: no default needed, and
-                // one rule call fewer per member.
-                fields.push(format!("\"{name}\": {path}"));
-            } else {
-                text.push_str(&format!("default {name} := null\n\n{name} := {path}\n\n"));
-                fields.push(format!("\"{name}\": {name}"));
+            // A partial set is never undefined: it needs no default. (The
+            // reference stays in a rule of its own: written into the object
+            // below, regorus's VM would evaluate the packages around it.)
+            if !r.always_defined {
+                text.push_str(&format!("default {name} := null\n\n"));
             }
+            text.push_str(&format!("{name} := {path}\n\n"));
+            fields.push(format!("\"{name}\": {name}"));
             outputs.push((i, what, regorus::Value::from(name)));
         }
     }
