@@ -99,6 +99,9 @@ pub fn compile(choice: &PolicyChoice) -> Result<Loaded, Vec<String>> {
     if !errors.is_empty() {
         return Err(errors.iter().map(ToString::to_string).collect());
     }
+    // Compile every kind's VM program before serving: the first review of
+    // a kind must not pay for it (readiness means compiled).
+    set.compile_programs();
     let rules = set.rules().len();
     Ok(Loaded {
         set: Arc::new(set),
