@@ -1176,10 +1176,12 @@ mod tests {
 
     #[test]
     fn complete_entries_keep_their_default_in_the_aggregate() {
-        // `deny` undefined for one member must not hide the other's findings.
+        // A-1's `deny` is undefined for this input; without its default the
+        // whole aggregate would be undefined (and every member would fall
+        // back to running alone, which hides it from the findings).
         let mut b = PolicySetBuilder::new();
         for (id, body) in [
-            ("A-1", "deny := {\"a\"} if input.spec.bad"),
+            ("A-1", "deny := {\"a\"} if input.spec.other"),
             ("A-2", "deny contains \"b\" if input.spec.bad"),
         ] {
             let pkg = id.to_lowercase().replace('-', "_");
@@ -1193,15 +1195,21 @@ mod tests {
         }
         let set = b.build();
         assert!(set.diagnostics().is_empty(), "{:?}", set.diagnostics());
-        assert!(!set
-            .rules()
-            .iter()
-            .any(|r| r.meta.id == "A-1" && r.always_defined));
-        assert!(set
-            .rules()
-            .iter()
-            .any(|r| r.meta.id == "A-2" && r.always_defined));
-        assert_eq!(fired(&set, "v1/Pod"), ["A-1", "A-2"]);
+        let defined = |id: &str| {
+            set.rules()
+                .iter()
+                .any(|r| r.meta.id == id && r.always_defined)
+        };
+        assert!(!defined("A-1"));
+        assert!(defined("A-2"));
+        let agg = &set.group("v1/Pod", "Pod").aggregates[0];
+        let mut engine = set.engine.clone();
+        engine.set_input(regorus::Value::from(
+            serde_json::json!({"spec": {"bad": true}}),
+        ));
+        let all = engine.eval_rule(agg.rule.clone()).unwrap();
+        assert_eq!(all.as_object().unwrap().len(), 2, "{all}");
+        assert_eq!(fired(&set, "v1/Pod"), ["A-2"]);
     }
 
     #[test]
