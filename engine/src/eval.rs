@@ -442,14 +442,11 @@ thread_local! {
 }
 
 /// Interned object keys of one thread, bounded: past the limit, or for a long
-/// key, a key is allocated as usual.
+/// key, a key is allocated as usual. (FNV: the keys are short, and a bounded
+/// table private to a thread needs speed, not DoS resistance.)
 #[derive(Default)]
 struct KeyTable {
-    map: std::collections::HashMap<
-        Box<str>,
-        regorus::Value,
-        std::hash::BuildHasherDefault<KeyHasher>,
-    >,
+    map: std::collections::HashMap<Box<str>, regorus::Value, fnv::FnvBuildHasher>,
 }
 
 impl KeyTable {
@@ -465,37 +462,6 @@ impl KeyTable {
             self.map.insert(k.into(), v.clone());
         }
         v
-    }
-}
-
-/// FNV-1a over 8-byte words: keys are short, and a table of at most
-/// [`KeyTable::MAX_KEYS`] short strings needs speed, not DoS resistance
-/// (the table is bounded and private to a thread).
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        for &b in chunks.remainder() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-
-    fn finish(&self) -> u64 {
-        // Fold the high bits in: the table indexes by the low ones.
-        self.0 ^ (self.0 >> 29)
     }
 }
 
@@ -718,5 +684,12 @@ mod tests {
     fn to_regorus_matches_regorus_own_conversion() {
         let v = json!({"a": [1, -2, 3.5, 18446744073709551615u64, null, true], "b": {"c": "d"}, "": ""});
         assert_eq!(to_regorus(&v), regorus::Value::from(v.clone()));
+        // Interned keys, a key too long to intern, and a second conversion
+        // that takes its keys from the table.
+        let long = "k".repeat(KeyTable::MAX_LEN + 1);
+        let v = json!({"spec": {"spec": [{"spec": 1}]}, long: {"a": {"b": "a"}}});
+        for _ in 0..2 {
+            assert_eq!(to_regorus(&v), regorus::Value::from(v.clone()));
+        }
     }
 }
