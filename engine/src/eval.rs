@@ -69,22 +69,20 @@ where
             // Rego rules run inside the aggregates; a rule whose aggregate
             // failed runs alone, so an error names the rule that raised it.
             // Nothing is allocated when every aggregate succeeds.
-            let mut alone: Vec<usize> = Vec::new();
+            let mut failed: Vec<usize> = Vec::new();
             for agg in &group.aggregates {
                 if !self.eval_aggregate(agg, resource, out) {
-                    alone.extend(&agg.members);
+                    failed.extend(&agg.members);
                 }
             }
-            if !alone.is_empty() {
-                alone.extend(&group.loose);
-                alone.sort_unstable();
-            }
-            let alone = if alone.is_empty() {
-                &group.loose
+            let alone = if failed.is_empty() {
+                std::borrow::Cow::Borrowed(group.loose.as_slice())
             } else {
-                &alone
+                failed.extend(&group.loose);
+                failed.sort_unstable();
+                std::borrow::Cow::Owned(failed)
             };
-            for &i in alone {
+            for &i in alone.iter() {
                 let Some(rule) = set.rules().get(i) else {
                     continue;
                 };
