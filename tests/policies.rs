@@ -136,6 +136,27 @@ fn rule_fixtures_match_expected_findings() {
         let reference =
             assay_engine::evaluate_snapshot(&mut interpreted, &ctx, &scan.resources, false)
                 .unwrap();
+        // Trigger keys: every resource a rule fires on in the reference
+        // (which runs every rule on every resource) has one of them.
+        for f in &reference {
+            let Some(rule) = set.rules().iter().find(|r| r.meta.id == f.rule) else {
+                continue;
+            };
+            let Some(triggers) = &rule.triggers else {
+                continue;
+            };
+            let body = scan
+                .resources
+                .iter()
+                .find(|r| r.id.to_string() == f.resource.id)
+                .map(|r| &r.body);
+            if !body.is_some_and(|b| triggers.any_in(b)) {
+                mismatches.push(format!(
+                    "{id}: {} fires on {}, which has none of its triggers {:?}",
+                    f.rule, f.resource.id, rule.meta.triggers
+                ));
+            }
+        }
         if findings != reference {
             let first = findings
                 .iter()

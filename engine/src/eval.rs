@@ -64,13 +64,16 @@ where
         let set = self.set.clone();
         let group = set.group(kind, short);
         if !group.members.is_empty() {
-            self.input = to_regorus(&resource.body);
-            self.engine.set_input(self.input.clone());
+            let body = &resource.body;
+            // The body becomes a regorus value only if some rule runs: a
+            // resource without any trigger key may skip them all.
+            let mut loaded = false;
             // Rego rules run inside the aggregates; a rule whose aggregate
             // failed runs alone, so an error names the rule that raised it.
             // Nothing is allocated when every aggregate succeeds.
             let mut failed: Vec<usize> = Vec::new();
-            for agg in &group.aggregates {
+            for agg in group.aggregates.iter().filter_map(|a| a.pick(body)) {
+                self.load(resource, &mut loaded);
                 if !self.eval_aggregate(agg, resource, out) {
                     failed.extend(&agg.members);
                 }
@@ -86,7 +89,9 @@ where
                 let Some(rule) = set.rules().get(i) else {
                     continue;
                 };
-                if rule.applies_to(kind, short) {
+                let triggered = rule.triggers.as_ref().is_none_or(|t| t.any_in(body));
+                if triggered && rule.applies_to(kind, short) {
+                    self.load(resource, &mut loaded);
                     self.eval_rule(rule, resource, out);
                 }
             }
@@ -107,6 +112,15 @@ where
         }
         if let Some(found) = out.get_mut(start..) {
             waiver::apply(found, resource, &self.ctx.waivers, self.ctx.today);
+        }
+    }
+
+    /// Make `resource` the input of the engine, once per resource.
+    fn load(&mut self, resource: &Resource, loaded: &mut bool) {
+        if !*loaded {
+            self.input = to_regorus(&resource.body);
+            self.engine.set_input(self.input.clone());
+            *loaded = true;
         }
     }
 

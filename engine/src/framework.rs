@@ -283,6 +283,7 @@ mod tests {
             frameworks,
             remediation: String::new(),
             scope: crate::metadata::Scope::Resource,
+            triggers: Vec::new(),
         }
     }
 

@@ -22,6 +22,7 @@ pub mod resource;
 pub mod severity;
 pub mod snapshot;
 pub mod testing;
+pub mod trigger;
 pub mod vap;
 pub mod waiver;
 pub mod yaml;

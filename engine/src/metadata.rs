@@ -36,6 +36,10 @@ pub struct RuleMetadata {
     /// Whether the rule judges one resource at a time or the whole inventory.
     #[serde(default, skip_serializing_if = "Scope::is_resource")]
     pub scope: Scope,
+    /// Object keys a resource must have (at any depth; `prefix*` for a
+    /// prefix) for the rule to possibly fire; empty: it may fire on any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<String>,
 }
 
 impl RuleMetadata {
@@ -52,6 +56,7 @@ impl RuleMetadata {
             frameworks: BTreeMap::new(),
             remediation: String::new(),
             scope: Scope::Resource,
+            triggers: Vec::new(),
         }
     }
 }
@@ -217,6 +222,26 @@ fn from_value(root: &Value, custom: &Value) -> Result<RuleMetadata, String> {
             ))
         }
     };
+    let triggers = match custom.get("triggers") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|k| {
+                k.as_str().map(str::to_string).ok_or_else(|| {
+                    format!("METADATA `custom.triggers` entries must be strings, not `{k}`")
+                })
+            })
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(format!(
+                "METADATA `custom.triggers` must be a list of object keys, not `{other}`"
+            ))
+        }
+    };
+    crate::trigger::check(&triggers)?;
+    if scope == Scope::Inventory && !triggers.is_empty() {
+        return Err("METADATA `custom.triggers` only applies to rules of scope `resource`".into());
+    }
     Ok(RuleMetadata {
         id,
         title,
@@ -226,6 +251,7 @@ fn from_value(root: &Value, custom: &Value) -> Result<RuleMetadata, String> {
         frameworks,
         remediation,
         scope,
+        triggers,
     })
 }
 
@@ -252,6 +278,19 @@ mod tests {
         let d = rule_metadata("x.rego", &bad).unwrap_err();
         assert_eq!((d.file.as_deref(), d.line), (Some("x.rego"), Some(1)));
         assert!(d.message.contains("unknown severity `severe`"), "{d}");
+    }
+
+    #[test]
+    fn triggers_are_read_and_checked() {
+        let with = MODULE.replace(
+            "#   remediation",
+            "#   triggers: [hostPath, \"prefix/*\"]\n#   remediation",
+        );
+        let (m, _) = rule_metadata("x.rego", &with).unwrap().unwrap();
+        assert_eq!(m.triggers, vec!["hostPath", "prefix/*"]);
+        let bad = MODULE.replace("#   remediation", "#   triggers: [\"*\"]\n#   remediation");
+        let d = rule_metadata("x.rego", &bad).unwrap_err();
+        assert!(d.message.contains("custom.triggers"), "{d}");
     }
 
     #[test]

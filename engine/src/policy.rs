@@ -116,6 +116,9 @@ pub struct Rule {
     /// Every entry (and the exception) is a partial set or object
     /// (`deny contains …`, `deny[msg] …`): never undefined, only empty.
     pub always_defined: bool,
+    /// The compiled `custom.triggers`: a resource with none of these keys
+    /// skips the rule. `None`: it runs on every resource of its kinds.
+    pub triggers: Option<crate::trigger::Triggers>,
 }
 
 /// Limits applied to every evaluation.
@@ -376,6 +379,7 @@ fn gatekeeper_rules(
             line: c.line,
             pack: None,
             always_defined: false,
+            triggers: None,
             gatekeeper: Some(Box::new(c)),
             vap: None,
         });
@@ -415,6 +419,7 @@ fn vap_rules(found: crate::vap::Found, diagnostics: &mut Vec<Diagnostic>) -> Vec
                 line: b.line,
                 pack: None,
                 always_defined: false,
+                triggers: None,
                 gatekeeper: None,
                 vap: Some(Box::new(b)),
             }
@@ -593,6 +598,26 @@ fn collect_rules(
         }
         let (meta, module, line) =
             meta.unwrap_or_else(|| (RuleMetadata::untitled(package, package), first, 1));
+        let sources: Vec<&str> = mods.iter().map(|m| m.text.as_str()).collect();
+        let triggers = match crate::trigger::unmentioned(&meta.triggers, &sources) {
+            _ if meta.triggers.is_empty() => None,
+            None => Some(crate::trigger::Triggers::new(
+                meta.triggers.iter().map(String::as_str),
+            )),
+            Some(key) => {
+                // Run the rule everywhere rather than skip it wrongly.
+                diagnostics.push(
+                    Diagnostic::new(format!(
+                        "rule `{}` lists trigger `{key}`, which its source never mentions",
+                        meta.id
+                    ))
+                    .in_file(module.path.clone())
+                    .at(line, 1, None)
+                    .with_hint("a trigger is an object key the rule tests; resources without any trigger key skip the rule"),
+                );
+                None
+            }
+        };
         rules.push(Rule {
             meta,
             package: format!("data.{package}"),
@@ -605,6 +630,7 @@ fn collect_rules(
             line,
             pack: module.pack.clone(),
             always_defined,
+            triggers,
         });
     }
     // Two packages must not claim one id.
@@ -696,6 +722,42 @@ pub(crate) struct Aggregate {
     pub(crate) program: Option<Lazy>,
     /// (rule index, what, key in the aggregate's object).
     pub(crate) outputs: Vec<(usize, Output, regorus::Value)>,
+    /// When some members have trigger keys: what to run on a resource that
+    /// has none of them.
+    pub(crate) lean: Option<Lean>,
+}
+
+/// The members of an aggregate that run whatever the resource holds.
+#[derive(Clone, Debug)]
+pub(crate) struct Lean {
+    /// Every trigger key of the other members.
+    pub(crate) triggers: crate::trigger::Triggers,
+    /// The aggregate of the members without triggers; `None` if there are none.
+    pub(crate) aggregate: Option<Box<Aggregate>>,
+}
+
+impl Aggregate {
+    /// What to evaluate on `body`: the whole aggregate, its lean part when
+    /// no trigger key is present, or nothing.
+    pub(crate) fn pick(&self, body: &serde_json::Value) -> Option<&Aggregate> {
+        match &self.lean {
+            Some(lean) if !lean.triggers.any_in(body) => lean.aggregate.as_deref(),
+            _ => Some(self),
+        }
+    }
+
+    /// This aggregate and its lean part.
+    fn with_lean(&self) -> impl Iterator<Item = &Aggregate> {
+        std::iter::once(self).chain(self.lean.iter().filter_map(|l| l.aggregate.as_deref()))
+    }
+
+    /// Set or clear the VM program of this aggregate and its lean part.
+    fn set_program(&mut self, program: impl Fn() -> Option<Lazy>) {
+        self.program = program();
+        if let Some(lean) = self.lean.as_mut().and_then(|l| l.aggregate.as_mut()) {
+            lean.program = program();
+        }
+    }
 }
 
 /// A program compiled on first use and shared by every copy of the set: a
@@ -805,7 +867,26 @@ impl PolicySet {
             let mut aggregates = Vec::new();
             for part in [builtin, user] {
                 n += 1;
-                aggregates.extend(aggregate(&mut engine, &rules, &part, n));
+                let Some(mut agg) = aggregate(&mut engine, &rules, &part, n) else {
+                    continue;
+                };
+                let (triggered, always): (Vec<usize>, Vec<usize>) = agg
+                    .members
+                    .iter()
+                    .partition(|&&i| rules.get(i).is_some_and(|r| r.triggers.is_some()));
+                if !triggered.is_empty() {
+                    n += 1;
+                    let triggers = crate::trigger::Triggers::union(
+                        triggered
+                            .iter()
+                            .filter_map(|&i| rules.get(i).and_then(|r| r.triggers.as_ref())),
+                    );
+                    agg.lean = Some(Lean {
+                        triggers,
+                        aggregate: aggregate(&mut engine, &rules, &always, n).map(Box::new),
+                    });
+                }
+                aggregates.push(agg);
             }
             KindGroup::new(&rules, members, aggregates)
         };
@@ -843,7 +924,7 @@ impl PolicySet {
                     .iter()
                     .all(|&i| rules.get(i).is_some_and(|r| r.pack.is_some()));
                 if builtin {
-                    agg.program = Some(Lazy::default());
+                    agg.set_program(|| Some(Lazy::default()));
                 }
             }
         }
@@ -864,8 +945,9 @@ impl PolicySet {
         }
     }
 
-    /// The same set with every aggregate on the interpreter (for tests that
-    /// hold the VM to the interpreter's results).
+    /// The reference evaluation, for tests that hold the fast paths to it:
+    /// every aggregate on the interpreter, and every rule run on every
+    /// resource of its kinds (no trigger keys).
     pub fn without_vm(&self) -> PolicySet {
         let mut set = self.clone();
         for g in set
@@ -875,8 +957,12 @@ impl PolicySet {
             .chain(std::iter::once(&mut set.other_k8s))
         {
             for a in &mut g.aggregates {
-                a.program = None;
+                a.set_program(|| None);
+                a.lean = None;
             }
+        }
+        for r in &mut set.rules {
+            r.triggers = None;
         }
         set
     }
@@ -886,7 +972,10 @@ impl PolicySet {
     pub fn compile_programs(&self) {
         let mut engine = self.engine.clone();
         let groups = self.groups.values().chain([&self.other, &self.other_k8s]);
-        for agg in groups.flat_map(|g| &g.aggregates) {
+        for agg in groups
+            .flat_map(|g| &g.aggregates)
+            .flat_map(Aggregate::with_lean)
+        {
             if let Some(lazy) = &agg.program {
                 lazy.get_or_init(|| compile_program(&mut engine, &agg.rule));
             }
@@ -1080,6 +1169,7 @@ fn aggregate(
         members,
         program: None,
         outputs,
+        lean: None,
     })
 }
 

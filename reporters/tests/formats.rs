@@ -26,6 +26,7 @@ fn meta(id: &str, severity: Severity) -> RuleMetadata {
         frameworks: BTreeMap::from([("pss".to_string(), vec!["baseline".to_string()])]),
         remediation: format!("Fix {id}."),
         scope: assay_engine::Scope::Resource,
+        triggers: Vec::new(),
     }
 }
 

@@ -13,6 +13,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     best-practices: [networking]
+#   triggers: [hostPort]
 #   remediation: >-
 #     Remove hostPort and expose the pods through a Service (ClusterIP behind
 #     an Ingress or Gateway, or a LoadBalancer).

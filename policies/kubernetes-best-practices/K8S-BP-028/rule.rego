@@ -12,6 +12,7 @@
 #   kinds: [Service]
 #   frameworks:
 #     best-practices: [security]
+#   triggers: [externalIPs]
 #   remediation: >-
 #     Remove spec.externalIPs and expose the Service through a LoadBalancer
 #     (e.g. MetalLB on bare metal), an Ingress or a Gateway.

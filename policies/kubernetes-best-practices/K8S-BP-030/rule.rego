@@ -15,6 +15,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     best-practices: [security]
+#   triggers: [add]
 #   remediation: >-
 #     Remove the capability from securityContext.capabilities.add (and drop ALL);
 #     if a node agent truly needs it, isolate that workload in a dedicated,

@@ -13,6 +13,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     best-practices: [security]
+#   triggers: [runAsUser, runAsGroup]
 #   remediation: >-
 #     Set securityContext.runAsUser and runAsGroup to IDs of 10000 or more that
 #     are not used on the nodes (e.g. 10001), and build the image to work as that user.

@@ -16,6 +16,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     best-practices: [security]
+#   triggers: [env]
 #   remediation: >-
 #     Move the value into a Secret (created out of band or by a secrets
 #     operator), mount it as a file (or reference it with

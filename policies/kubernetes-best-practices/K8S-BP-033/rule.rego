@@ -13,6 +13,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     best-practices: [hygiene]
+#   triggers: [env]
 #   remediation: Keep one entry per variable name in the container's env and delete the others.
 package assay.kubernetes.bestpractice.duplicate_env
 

@@ -14,6 +14,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     cis-kubernetes: ["5.2.9"]
+#   triggers: [add]
 #   remediation: >-
 #     Have the application listen on a port above 1024 (and map the Service
 #     port to it), then remove NET_BIND_SERVICE from

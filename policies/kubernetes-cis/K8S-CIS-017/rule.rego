@@ -13,6 +13,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     cis-kubernetes: ["5.4.1"]
+#   triggers: [secretKeyRef, secretRef]
 #   remediation: >-
 #     Mount the secret as a volume (volumes[].secret with a volumeMount) and
 #     have the application read the value from the file.

@@ -12,6 +12,7 @@
 #   frameworks:
 #     pss: [baseline]
 #     cis-kubernetes: ["5.2.10"]
+#   triggers: [hostProcess]
 #   remediation: Remove securityContext.windowsOptions.hostProcess or set it to false.
 package assay.kubernetes.pss.host_process
 

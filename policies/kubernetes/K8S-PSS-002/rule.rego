@@ -11,6 +11,7 @@
 #   frameworks:
 #     pss: [baseline]
 #     cis-kubernetes: ["5.2.3", "5.2.4", "5.2.5"]
+#   triggers: [hostNetwork, hostPID, hostIPC]
 #   remediation: Remove hostNetwork, hostPID and hostIPC from the pod spec or set them to false.
 package assay.kubernetes.pss.host_namespaces
 

@@ -11,6 +11,7 @@
 #   frameworks:
 #     pss: [baseline]
 #     cis-kubernetes: ["5.2.2"]
+#   triggers: [privileged]
 #   remediation: Remove securityContext.privileged or set it to false.
 package assay.kubernetes.pss.privileged
 

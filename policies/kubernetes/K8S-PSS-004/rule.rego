@@ -12,6 +12,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     pss: [baseline]
+#   triggers: [add]
 #   remediation: Remove the capability from securityContext.capabilities.add.
 package assay.kubernetes.pss.capabilities
 

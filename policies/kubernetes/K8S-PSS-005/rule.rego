@@ -10,6 +10,7 @@
 #   frameworks:
 #     pss: [baseline]
 #     cis-kubernetes: ["5.2.11"]
+#   triggers: [hostPath]
 #   remediation: Replace the hostPath volume with a persistentVolumeClaim, configMap, secret, emptyDir or CSI volume.
 package assay.kubernetes.pss.host_path
 

@@ -10,6 +10,7 @@
 #   frameworks:
 #     pss: [baseline]
 #     cis-kubernetes: ["5.2.12"]
+#   triggers: [hostPort]
 #   remediation: Remove hostPort from the container's ports and expose the workload through a Service.
 package assay.kubernetes.pss.host_ports
 

@@ -11,6 +11,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     pss: [baseline]
+#   triggers: [host]
 #   remediation: Remove the host field so the probe or hook targets the pod's own IP.
 package assay.kubernetes.pss.host_probes
 

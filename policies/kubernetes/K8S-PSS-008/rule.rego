@@ -11,6 +11,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     pss: [baseline]
+#   triggers: [appArmorProfile, "container.apparmor.security.beta.kubernetes.io/*"]
 #   remediation: Use appArmorProfile type RuntimeDefault (or a Localhost profile), and remove unconfined AppArmor annotations.
 package assay.kubernetes.pss.apparmor
 

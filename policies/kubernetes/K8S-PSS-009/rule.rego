@@ -12,6 +12,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     pss: [baseline]
+#   triggers: [seLinuxOptions]
 #   remediation: Remove seLinuxOptions.user and .role, and use one of the container_* SELinux types.
 package assay.kubernetes.pss.selinux
 

@@ -11,6 +11,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     pss: [baseline]
+#   triggers: [seccompProfile]
 #   remediation: Set seccompProfile.type to RuntimeDefault (or a Localhost profile), or remove it.
 package assay.kubernetes.pss.seccomp
 

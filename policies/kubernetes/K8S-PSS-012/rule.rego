@@ -10,6 +10,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     pss: [baseline]
+#   triggers: [sysctls]
 #   remediation: Remove the sysctl, or move the workload to a dedicated node configured for it.
 package assay.kubernetes.pss.sysctls
 

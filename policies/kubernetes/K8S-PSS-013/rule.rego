@@ -11,6 +11,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     pss: [restricted]
+#   triggers: [volumes]
 #   remediation: Mount the storage through a persistentVolumeClaim (a PersistentVolume can carry nfs, iscsi or a cloud disk) or a CSI volume, or use configMap, secret, projected, downwardAPI, emptyDir, ephemeral or image.
 package assay.kubernetes.pss.restricted_volumes
 

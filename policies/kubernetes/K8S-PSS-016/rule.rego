@@ -12,6 +12,7 @@
 #   frameworks:
 #     pss: [restricted]
 #     cis-kubernetes: ["5.2.7"]
+#   triggers: [runAsUser]
 #   remediation: Set securityContext.runAsUser to a non-zero UID the image supports, or remove it.
 package assay.kubernetes.pss.run_as_user
 

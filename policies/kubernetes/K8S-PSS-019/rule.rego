@@ -11,6 +11,7 @@
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   frameworks:
 #     pss: [restricted]
+#   triggers: [procMount]
 #   remediation: Remove securityContext.procMount or set it to Default.
 package assay.kubernetes.pss.proc_mount_restricted
 
