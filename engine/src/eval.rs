@@ -6,7 +6,7 @@
 //! single-threaded run.
 
 use crate::finding::{fingerprint, sort_findings, Finding, Location, ResourceRef, Status};
-use crate::policy::{entry_suffix, Aggregate, Entry, Output, PolicyModule, PolicySet, Rule};
+use crate::policy::{entry_suffix, Aggregate, Entry, Output, Pick, PolicyModule, PolicySet, Rule};
 use crate::resource::{json_pointer, PathSegment, Resource};
 use crate::waiver::{self, Date, Waiver};
 use rayon::prelude::*;
@@ -72,10 +72,24 @@ where
             // failed runs alone, so an error names the rule that raised it.
             // Nothing is allocated when every aggregate succeeds.
             let mut failed: Vec<usize> = Vec::new();
-            for agg in group.aggregates.iter().filter_map(|a| a.pick(body)) {
+            for whole in &group.aggregates {
+                let (agg, part) = match whole.pick(body) {
+                    Pick::Skip => continue,
+                    Pick::Run(agg) => (agg, None),
+                    Pick::Part(mask) => (whole, whole.part(&set, mask)),
+                };
                 self.load(resource, &mut loaded);
-                if !self.eval_aggregate(agg, resource, out) {
-                    failed.extend(&agg.members);
+                match part {
+                    Some(part) => {
+                        if !self.eval_part(agg, &part, resource, out) {
+                            failed.extend(&part.members);
+                        }
+                    }
+                    None => {
+                        if !self.eval_aggregate(agg, resource, out) {
+                            failed.extend(&agg.members);
+                        }
+                    }
                 }
             }
             let alone = if failed.is_empty() {
@@ -219,10 +233,35 @@ where
                 self.engine.eval_rule(agg.rule.clone()).ok()
             }
         };
+        self.emit_outputs(result, &agg.outputs, resource, out)
+    }
+
+    /// Part of an aggregate (the members a resource's trigger keys select),
+    /// on the VM. Its outputs are the aggregate's: the members it leaves
+    /// out are simply absent from its result.
+    fn eval_part(
+        &mut self,
+        agg: &Aggregate,
+        part: &crate::policy::Part,
+        resource: &Resource,
+        out: &mut Vec<Finding>,
+    ) -> bool {
+        let result = self.run_vm(&part.rule, &part.program);
+        self.emit_outputs(result, &agg.outputs, resource, out)
+    }
+
+    /// Findings from an aggregate's result object; false if it failed.
+    fn emit_outputs(
+        &self,
+        result: Option<regorus::Value>,
+        outputs: &[(usize, Output, regorus::Value)],
+        resource: &Resource,
+        out: &mut Vec<Finding>,
+    ) -> bool {
         let Some(regorus::Value::Object(all)) = result else {
             return false;
         };
-        let mut outputs = agg.outputs.iter().peekable();
+        let mut outputs = outputs.iter().peekable();
         while let Some((i, _, _)) = outputs.peek() {
             let i = *i;
             let mut values = Vec::new();
@@ -233,6 +272,9 @@ where
                     Output::Entry(j) => values.push((*j, value.clone())),
                     Output::Exception => exception = Some(value.clone()),
                 }
+            }
+            if values.is_empty() && exception.is_none() {
+                continue;
             }
             if let Some(rule) = self.set.rules().get(i) {
                 emit(rule, &values, exception.as_ref(), resource, out);
@@ -247,12 +289,11 @@ where
         rule: &str,
         program: &std::sync::Arc<regorus::rvm::program::Program>,
     ) -> Option<regorus::Value> {
-        let set = &self.set;
-        let vm = self
-            .vms
-            .entry(rule.to_string())
-            .or_insert_with(|| new_vm(program, set.data.clone(), set.limits.timeout));
-        let vm = vm.as_mut()?;
+        if !self.vms.contains_key(rule) {
+            let vm = new_vm(program, self.set.data.clone(), self.set.limits.timeout);
+            self.vms.insert(rule.to_string(), vm);
+        }
+        let vm = self.vms.get_mut(rule)?.as_mut()?;
         vm.set_input(self.input.clone());
         vm.execute().ok()
     }

@@ -668,6 +668,8 @@ pub struct PolicySet {
     pub(crate) data: Option<regorus::Value>,
     /// Evaluation limits.
     pub(crate) limits: Limits,
+    /// Resources with one trigger mask before its part is compiled.
+    pub(crate) part_after: u32,
     /// Short kind → the rules that declare it, plus the any-kind rules.
     groups: HashMap<String, KindGroup>,
     /// Non-Kubernetes kinds no rule names: only the any-kind rules.
@@ -722,28 +724,134 @@ pub(crate) struct Aggregate {
     pub(crate) program: Option<Lazy>,
     /// (rule index, what, key in the aggregate's object).
     pub(crate) outputs: Vec<(usize, Output, regorus::Value)>,
-    /// When some members have trigger keys: what to run on a resource that
-    /// has none of them.
+    /// When some members have trigger keys: how to run fewer members on a
+    /// resource that has only some, or none, of them.
     pub(crate) lean: Option<Lean>,
+    /// Its number, unique in the set.
+    pub(crate) id: usize,
 }
 
-/// The members of an aggregate that run whatever the resource holds.
+/// How an aggregate narrows itself to the members a resource can trigger.
 #[derive(Clone, Debug)]
 pub(crate) struct Lean {
-    /// Every trigger key of the other members.
+    /// The trigger keys of `triggered`: bit k for `triggered[k]`.
     pub(crate) triggers: crate::trigger::Triggers,
-    /// The aggregate of the members without triggers; `None` if there are none.
+    /// The members that declare triggers.
+    pub(crate) triggered: Vec<usize>,
+    /// The aggregate of the other members (a resource with no trigger key
+    /// runs only these); `None` if there are none.
     pub(crate) aggregate: Option<Box<Aggregate>>,
+    /// VM programs for resources that trigger some members, not all, by
+    /// trigger mask, shared by every copy of the set.
+    pub(crate) parts: std::sync::Arc<std::sync::Mutex<Parts>>,
+}
+
+/// The parts of one aggregate, made once a trigger mask has been seen often
+/// enough to pay for compiling (a part of a large aggregate costs about as
+/// much to compile as a few hundred resources cost to evaluate).
+#[derive(Debug, Default)]
+pub(crate) struct Parts {
+    /// Mask → how often it was seen, or its part once made (`None`: it did
+    /// not compile; the whole aggregate runs).
+    by_mask: HashMap<u64, PartState>,
+    /// How many parts were made.
+    made: usize,
+}
+
+#[derive(Debug)]
+enum PartState {
+    Seen(u32),
+    Made(Option<std::sync::Arc<Part>>),
+}
+
+/// An aggregate narrowed to the members one trigger mask selects.
+#[derive(Debug)]
+pub(crate) struct Part {
+    /// Full path of its rule.
+    pub(crate) rule: String,
+    /// Its members (the untriggered ones and the triggered ones selected).
+    pub(crate) members: Vec<usize>,
+    /// Compiled for the VM.
+    pub(crate) program: std::sync::Arc<regorus::rvm::program::Program>,
+}
+
+/// At most this many parts per aggregate, and masks counted (then the
+/// whole aggregate runs).
+const MAX_PARTS: usize = 64;
+const MAX_MASKS: usize = 4096;
+
+/// What to evaluate for one resource.
+pub(crate) enum Pick<'a> {
+    /// Nothing: the aggregate's members all have triggers, none present.
+    Skip,
+    /// This aggregate (the whole one, or its lean part).
+    Run(&'a Aggregate),
+    /// The members that mask selects, and the untriggered ones.
+    Part(u64),
 }
 
 impl Aggregate {
-    /// What to evaluate on `body`: the whole aggregate, its lean part when
-    /// no trigger key is present, or nothing.
-    pub(crate) fn pick(&self, body: &serde_json::Value) -> Option<&Aggregate> {
-        match &self.lean {
-            Some(lean) if !lean.triggers.any_in(body) => lean.aggregate.as_deref(),
-            _ => Some(self),
+    /// What to evaluate on `body`.
+    pub(crate) fn pick(&self, body: &serde_json::Value) -> Pick<'_> {
+        let Some(lean) = &self.lean else {
+            return Pick::Run(self);
+        };
+        let mask = lean.triggers.mask_in(body);
+        let all = u64::MAX >> 64usize.saturating_sub(lean.triggered.len()).min(63);
+        if mask == 0 {
+            lean.aggregate.as_deref().map_or(Pick::Skip, Pick::Run)
+        } else if mask & all == all || self.program.is_none() {
+            // Every member, or the interpreter (whose engine holds only the
+            // aggregates generated at load).
+            Pick::Run(self)
+        } else {
+            Pick::Part(mask)
         }
+    }
+
+    /// The part of this aggregate for a trigger mask, once the mask has
+    /// been seen `set.part_after` times; `None` before, or when it cannot be
+    /// made (then run the whole aggregate).
+    pub(crate) fn part(&self, set: &PolicySet, mask: u64) -> Option<std::sync::Arc<Part>> {
+        let lean = self.lean.as_ref()?;
+        let mut guard = lean.parts.lock().ok()?;
+        let parts = &mut *guard;
+        if parts.by_mask.len() >= MAX_MASKS && !parts.by_mask.contains_key(&mask) {
+            return None;
+        }
+        match parts.by_mask.entry(mask).or_insert(PartState::Seen(0)) {
+            PartState::Made(part) => return part.clone(),
+            PartState::Seen(n) => {
+                *n = n.saturating_add(1);
+                if *n < set.part_after || parts.made >= MAX_PARTS {
+                    return None;
+                }
+            }
+        }
+        let members: Vec<usize> = self
+            .members
+            .iter()
+            .copied()
+            .filter(|i| match lean.triggered.iter().position(|t| t == i) {
+                Some(k) => mask & (1u64 << k.min(63)) != 0,
+                None => true,
+            })
+            .collect();
+        let package = format!("assay_internal.aggregate{}_{mask:x}", self.id);
+        let made = aggregate_text(set.rules(), &members, &package).and_then(|(text, _)| {
+            let mut engine = set.engine.clone();
+            engine.add_policy(format!("<{package}>"), text).ok()?;
+            let rule = format!("data.{package}.all");
+            let program = compile_program(&mut engine, &rule)?;
+            Some(std::sync::Arc::new(Part {
+                rule,
+                members,
+                program,
+            }))
+        });
+        parts.by_mask.insert(mask, PartState::Made(made.clone()));
+        parts.made += 1;
+        made
     }
 
     /// This aggregate and its lean part.
@@ -876,14 +984,16 @@ impl PolicySet {
                     .partition(|&&i| rules.get(i).is_some_and(|r| r.triggers.is_some()));
                 if !triggered.is_empty() {
                     n += 1;
-                    let triggers = crate::trigger::Triggers::union(
+                    let triggers = crate::trigger::Triggers::indexed(
                         triggered
                             .iter()
                             .filter_map(|&i| rules.get(i).and_then(|r| r.triggers.as_ref())),
                     );
                     agg.lean = Some(Lean {
                         triggers,
+                        triggered,
                         aggregate: aggregate(&mut engine, &rules, &always, n).map(Box::new),
+                        parts: Default::default(),
                     });
                 }
                 aggregates.push(agg);
@@ -937,6 +1047,7 @@ impl PolicySet {
             params: Vec::new(),
             data: None,
             limits,
+            part_after: 256,
             rules,
             groups,
             other,
@@ -965,6 +1076,14 @@ impl PolicySet {
             r.triggers = None;
         }
         set
+    }
+
+    /// How many resources must share a trigger mask before the rules it
+    /// selects get a program of their own (default 256; until then, and
+    /// for rarer masks, every rule of the kind runs). Tests set 1 so that
+    /// every narrowed program is exercised.
+    pub fn set_part_threshold(&mut self, resources: u32) {
+        self.part_after = resources.max(1);
     }
 
     /// Compile every kind's VM program now instead of on first use: for a
@@ -1135,11 +1254,30 @@ fn aggregate(
         return None;
     }
     let package = format!("assay_internal.aggregate{n}");
+    let (text, outputs) = aggregate_text(rules, &members, &package)?;
+    engine.add_policy(format!("<aggregate {n}>"), text).ok()?;
+    Some(Aggregate {
+        rule: format!("data.{package}.all"),
+        members,
+        program: None,
+        outputs,
+        lean: None,
+        id: n,
+    })
+}
+
+/// The text of an aggregate over `members` in `package`, and its outputs.
+#[allow(clippy::type_complexity)]
+fn aggregate_text(
+    rules: &[Rule],
+    members: &[usize],
+    package: &str,
+) -> Option<(String, Vec<(usize, Output, regorus::Value)>)> {
     let mut text = format!("package {package}\n\nimport rego.v1\n\n");
     let mut fields = Vec::new();
     let mut outputs = Vec::new();
-    for &i in &members {
-        let Some(r) = rules.get(i) else { continue };
+    for &i in members {
+        let r = rules.get(i)?;
         let exception = r.exception.iter().map(|p| (Output::Exception, p));
         let entries = r
             .entries
@@ -1163,14 +1301,7 @@ fn aggregate(
         }
     }
     text.push_str(&format!("all := {{{}}}\n", fields.join(", ")));
-    engine.add_policy(format!("<aggregate {n}>"), text).ok()?;
-    Some(Aggregate {
-        rule: format!("data.{package}.all"),
-        members,
-        program: None,
-        outputs,
-        lean: None,
-    })
+    Some((text, outputs))
 }
 
 impl AsRef<PolicyModule> for PolicyModule {
@@ -1248,6 +1379,91 @@ mod tests {
         set.compile_programs();
         assert_eq!(compiled(&set), 2);
         assert_eq!(fired(&set, "v1/Pod"), ["A-1"]);
+    }
+
+    #[test]
+    fn trigger_keys_narrow_the_program_to_the_rules_they_select() {
+        // Two rules that fire only with their key, one that always runs.
+        let rule = |id: &str, body: &str, triggers: &str| {
+            PolicyModule {
+            path: format!("{id}.rego"),
+            text: format!(
+                "# METADATA\n# title: {id}\n# custom:\n#   id: {id}\n#   severity: low\n#   kinds: [Pod]\n{triggers}package {}\n\nimport rego.v1\n\n{body}\n",
+                id.to_lowercase().replace('-', "_")
+            ),
+            pack: Some("test".into()),
+        }
+        };
+        let mut b = PolicySetBuilder::new();
+        b.add(rule(
+            "T-1",
+            "deny contains \"one\" if input.spec.one",
+            "#   triggers: [one]\n",
+        ));
+        b.add(rule(
+            "T-2",
+            "deny contains \"two\" if input.spec.two",
+            "#   triggers: [two]\n",
+        ));
+        b.add(rule(
+            "T-3",
+            "deny contains \"all\" if not input.spec.fine",
+            "",
+        ));
+        let set = b.build();
+        assert!(set.diagnostics().is_empty(), "{:?}", set.diagnostics());
+        let reference = set.without_vm();
+        let ctx = EvalContext {
+            waivers: Vec::new(),
+            today: Date::from_unix_days(0),
+        };
+        let run = |set: &PolicySet, spec: serde_json::Value| -> Vec<String> {
+            let r = Resource {
+                id: ResourceId {
+                    provider: Provider::Kubernetes,
+                    kind: "v1/Pod".into(),
+                    scope: String::new(),
+                    name: "x".into(),
+                },
+                source: Source::Live {
+                    endpoint: "test".into(),
+                },
+                body: serde_json::json!({ "spec": spec }),
+            };
+            evaluate_sequential(set, &ctx, &[r])
+                .into_iter()
+                .map(|f| f.message)
+                .collect()
+        };
+        let mut set = set;
+        set.set_part_threshold(2);
+        let agg = &set.groups["Pod"].aggregates[0];
+        let parts = |agg: &Aggregate| agg.lean.as_ref().map(|l| l.parts.lock().unwrap().made);
+        for spec in [
+            serde_json::json!({}),
+            serde_json::json!({"one": true}),
+            serde_json::json!({"two": true, "fine": true}),
+            serde_json::json!({"one": true, "two": true}),
+        ] {
+            // Seen once (the whole aggregate runs), twice (its part is made).
+            for _ in 0..2 {
+                assert_eq!(
+                    run(&set, spec.clone()),
+                    run(&reference, spec.clone()),
+                    "{spec}"
+                );
+            }
+        }
+        // One part per mask that selects some rules but not all.
+        assert_eq!(parts(agg), Some(2));
+        assert!(
+            matches!(agg.pick(&serde_json::json!({"x": 1})), Pick::Run(a) if a.members.len() == 1)
+        );
+        assert!(
+            matches!(agg.pick(&serde_json::json!({"one": 1, "two": 2})), Pick::Run(a) if a.members.len() == 3)
+        );
+        let part = agg.part(&set, 0b10).unwrap();
+        assert_eq!(part.members.len(), 2, "{part:?}");
     }
 
     #[test]

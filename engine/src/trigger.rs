@@ -11,11 +11,12 @@
 
 use serde_json::Value;
 
-/// A compiled set of trigger keys.
+/// A compiled set of trigger keys. Each key carries a bit mask: one bit for
+/// a single rule's keys, one bit per rule in an index over several rules.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Triggers {
-    exact: std::collections::HashSet<Box<str>, fnv::FnvBuildHasher>,
-    prefixes: Vec<Box<str>>,
+    exact: std::collections::HashMap<Box<str>, u64, fnv::FnvBuildHasher>,
+    prefixes: Vec<(Box<str>, u64)>,
 }
 
 impl Triggers {
@@ -23,38 +24,64 @@ impl Triggers {
     pub fn new<'a>(keys: impl IntoIterator<Item = &'a str>) -> Self {
         let mut t = Self::default();
         for key in keys {
-            match key.strip_suffix('*') {
-                Some(prefix) => t.prefixes.push(prefix.into()),
-                None => {
-                    t.exact.insert(key.into());
-                }
+            t.add(key, 1);
+        }
+        t
+    }
+
+    fn add(&mut self, key: &str, bit: u64) {
+        match key.strip_suffix('*') {
+            Some(prefix) => self.prefixes.push((prefix.into(), bit)),
+            None => *self.exact.entry(key.into()).or_default() |= bit,
+        }
+    }
+
+    /// An index over several rules' triggers: the keys of the `k`-th set
+    /// carry bit `k` (sets past the 64th share bit 63).
+    pub fn indexed<'a>(all: impl IntoIterator<Item = &'a Triggers>) -> Self {
+        let mut t = Self::default();
+        for (k, other) in all.into_iter().enumerate() {
+            let bit = 1u64 << k.min(63);
+            for key in other.exact.keys() {
+                t.add(key, bit);
+            }
+            for (prefix, _) in &other.prefixes {
+                t.prefixes.push((prefix.clone(), bit));
             }
         }
         t
     }
 
-    /// Every key of both sets.
-    pub fn union<'a>(all: impl IntoIterator<Item = &'a Triggers>) -> Self {
-        let mut t = Self::default();
-        for other in all {
-            t.exact.extend(other.exact.iter().cloned());
-            t.prefixes.extend(other.prefixes.iter().cloned());
-        }
-        t
+    /// The bits of the trigger keys some object in `body` has, at any depth.
+    pub fn mask_in(&self, body: &Value) -> u64 {
+        let mut mask = 0;
+        self.collect(body, &mut mask);
+        mask
     }
 
-    /// Whether `key` is one of the triggers.
-    pub fn matches(&self, key: &str) -> bool {
-        self.exact.contains(key) || self.prefixes.iter().any(|p| key.starts_with(&**p))
+    fn collect(&self, body: &Value, mask: &mut u64) {
+        match body {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if let Some(bits) = self.exact.get(k.as_str()) {
+                        *mask |= bits;
+                    }
+                    for (p, bit) in &self.prefixes {
+                        if k.starts_with(&**p) {
+                            *mask |= bit;
+                        }
+                    }
+                    self.collect(v, mask);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| self.collect(v, mask)),
+            _ => {}
+        }
     }
 
     /// Whether some object in `body`, at any depth, has a trigger key.
     pub fn any_in(&self, body: &Value) -> bool {
-        match body {
-            Value::Object(map) => map.iter().any(|(k, v)| self.matches(k) || self.any_in(v)),
-            Value::Array(items) => items.iter().any(|v| self.any_in(v)),
-            _ => false,
-        }
+        self.mask_in(body) != 0
     }
 }
 
@@ -107,9 +134,11 @@ mod tests {
     }
 
     #[test]
-    fn union_keeps_every_key() {
-        let u = Triggers::union([&Triggers::new(["a"]), &Triggers::new(["b*"])]);
-        assert!(u.matches("a") && u.matches("bc") && !u.matches("c"));
+    fn an_index_tells_which_rules_are_triggered() {
+        let t = Triggers::indexed([&Triggers::new(["a"]), &Triggers::new(["b*", "a"])]);
+        assert_eq!(t.mask_in(&json!({"x": [{"a": 1}]})), 0b11);
+        assert_eq!(t.mask_in(&json!({"bc": 1})), 0b10);
+        assert_eq!(t.mask_in(&json!({"c": {"d": "a"}})), 0);
     }
 
     #[test]
