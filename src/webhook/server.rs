@@ -90,7 +90,11 @@ pub fn log(level: &str, msg: &str, fields: Value) {
             l.insert(k.clone(), v.clone());
         }
     }
-    eprintln!("{line}");
+    // One write per line: stderr is unbuffered, and formatting a value
+    // straight into it costs a system call per token.
+    let mut text = line.to_string();
+    text.push('\n');
+    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), text.as_bytes());
 }
 
 /// Compile the configured policies; any diagnostic rejects the set.
