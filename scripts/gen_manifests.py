@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
 """Generate N Kubernetes documents (mixed kinds, about one in five violating
 PSS baseline) into DIR, 100 documents per file. Prints the number of
-documents and of workload documents (those the PSS rules apply to)."""
+documents and of workload documents (those the PSS rules apply to).
+  gen_manifests.py N DIR [PER_FILE] [hardened]
+`hardened`: every container also sets seccompProfile RuntimeDefault, so
+every workload carries a PSS rule's trigger key."""
 import os
 import sys
 
 n, out = int(sys.argv[1]), sys.argv[2]
 per_file = int(sys.argv[3]) if len(sys.argv) > 3 else 100
+hardened = len(sys.argv) > 4 and sys.argv[4] == "hardened"
 os.makedirs(out, exist_ok=True)
 
 def pod_spec(i, bad):
     sc = "privileged: true" if bad else "allowPrivilegeEscalation: false"
     host = "\n      hostNetwork: true" if bad and i % 2 else ""
+    seccomp = "seccompProfile: {type: RuntimeDefault}\n            " if hardened else ""
     return f"""    spec:{host}
       containers:
         - name: app-{i}
@@ -20,7 +25,7 @@ def pod_spec(i, bad):
             - containerPort: 8080
           securityContext:
             {sc}
-            capabilities:
+            {seccomp}capabilities:
               drop: [ALL]
           resources:
             limits: {{cpu: 500m, memory: 256Mi}}
