@@ -286,6 +286,10 @@ pub fn show(args: &ShowArgs, out: &mut dyn Write) -> std::io::Result<i32> {
     for (fw, controls) in &m.frameworks {
         writeln!(out, "framework:   {fw}: {}", controls.join(", "))?;
     }
+    if !m.triggers.is_empty() {
+        // Only resources with one of these keys are evaluated by the rule.
+        writeln!(out, "triggers:    {}", m.triggers.join(", "))?;
+    }
     writeln!(out, "package:     {}", r.package)?;
     writeln!(out, "source:      {}:{}", r.file, r.line)?;
     if !m.description.is_empty() {

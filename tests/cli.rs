@@ -333,9 +333,9 @@ fn policies_list_and_show() {
     );
     let show = assay(&["policies", "show", "K8S-PSS-003"]);
     assert_eq!(show.status.code(), Some(0));
-    assert!(String::from_utf8(show.stdout)
-        .unwrap()
-        .contains("Containers must not run privileged"));
+    let shown = String::from_utf8(show.stdout).unwrap();
+    assert!(shown.contains("Containers must not run privileged"));
+    assert!(shown.contains("triggers:    privileged\n"), "{shown}");
     assert_eq!(
         assay(&["policies", "show", "NOPE-1"]).status.code(),
         Some(2)
