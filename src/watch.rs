@@ -68,7 +68,7 @@ pub fn drift_findings(drift: &[assay_state::Drift], endpoint: &str) -> Vec<Findi
                     pointer: d.pointer.clone(),
                 },
                 path: (!d.pointer.is_empty()).then(|| d.pointer.clone()),
-                frameworks: BTreeMap::new(),
+                frameworks: Default::default(),
                 remediation: "Restore the field to the baseline (`assay drift`), or bless the new state with `assay baseline set`.".into(),
                 fix: None,
                 waiver: None,

@@ -686,18 +686,19 @@ fn make(
         Location::File { file, .. } => file.as_str(),
         Location::Live { endpoint, .. } => endpoint.as_str(),
     };
+    let shared = rule.shared();
     Finding {
         fingerprint: fingerprint(&rule.meta.id, &id, file, &message),
         rule: rule.meta.id.clone(),
-        title: rule.meta.title.clone(),
+        title: shared.title.clone(),
         severity: rule.meta.severity,
         status,
         message,
         resource: ResourceRef::from(&resource.id),
         location,
         path: (!path.is_empty()).then(|| json_pointer(&path)),
-        frameworks: rule.meta.frameworks.clone(),
-        remediation: rule.meta.remediation.clone(),
+        frameworks: shared.frameworks.clone(),
+        remediation: shared.remediation.clone(),
         fix,
         waiver: None,
         baseline: false,

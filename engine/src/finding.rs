@@ -96,13 +96,17 @@ pub struct WaiverInfo {
     pub expired: bool,
 }
 
+fn empty_text() -> std::sync::Arc<str> {
+    std::sync::Arc::from("")
+}
+
 /// One rule's verdict on one resource (or on one field of it).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// Rule id.
     pub rule: String,
-    /// Rule title.
-    pub title: String,
+    /// Rule title (shared with every finding of the rule).
+    pub title: std::sync::Arc<str>,
     /// Severity.
     pub severity: Severity,
     /// Status.
@@ -116,12 +120,12 @@ pub struct Finding {
     /// JSON pointer to the offending field, when the rule gave a path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// Framework → controls.
+    /// Framework → controls (shared with every finding of the rule).
     #[serde(default)]
-    pub frameworks: BTreeMap<String, Vec<String>>,
-    /// How to fix it.
-    #[serde(default)]
-    pub remediation: String,
+    pub frameworks: std::sync::Arc<BTreeMap<String, Vec<String>>>,
+    /// How to fix it (shared with every finding of the rule).
+    #[serde(default = "empty_text")]
+    pub remediation: std::sync::Arc<str>,
     /// A machine-readable fix (JSON Patch operations), when the rule has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<Value>,

@@ -39,7 +39,7 @@ fn finding(m: &RuleMetadata, status: Status, line: u32, msg: &str) -> Finding {
     };
     Finding {
         rule: m.id.clone(),
-        title: m.title.clone(),
+        title: m.title.as_str().into(),
         severity: m.severity,
         status,
         message: msg.into(),
@@ -50,8 +50,8 @@ fn finding(m: &RuleMetadata, status: Status, line: u32, msg: &str) -> Finding {
             column: 7,
         },
         path: Some("/spec/hostPID".into()),
-        frameworks: m.frameworks.clone(),
-        remediation: m.remediation.clone(),
+        frameworks: m.frameworks.clone().into(),
+        remediation: m.remediation.as_str().into(),
         fix: None,
         waiver: None,
         baseline: false,

@@ -20,7 +20,7 @@ fn live(kind: &str, name: &str, body: Value) -> Resource {
 fn finding(r: &Resource, rule: &str, fix: Value) -> Finding {
     Finding {
         rule: rule.into(),
-        title: String::new(),
+        title: "".into(),
         severity: Severity::High,
         status: Status::Fail,
         message: "m".into(),
@@ -30,8 +30,8 @@ fn finding(r: &Resource, rule: &str, fix: Value) -> Finding {
             pointer: String::new(),
         },
         path: None,
-        frameworks: BTreeMap::new(),
-        remediation: String::new(),
+        frameworks: Default::default(),
+        remediation: "".into(),
         fix: Some(fix),
         waiver: None,
         baseline: false,
