@@ -325,10 +325,10 @@ where
                 |engine, rule| {
                     let mut out = Vec::new();
                     for (entry, path) in &rule.entries {
-                        let value = match engine.eval_rule(path.clone()) {
+                        let value = match inventory_value(set, engine, path) {
                             Ok(v) => v,
                             Err(e) => {
-                                out.push(inventory_error(rule, &format!("{e:#}")));
+                                out.push(inventory_error(rule, &e));
                                 continue;
                             }
                         };
@@ -362,6 +362,34 @@ where
         out.extend(found.into_iter().flatten());
         if let Some(found) = out.get_mut(start..) {
             sort_findings(found);
+        }
+    }
+}
+
+/// An inventory rule's entry: on the VM when the rule runs there (its
+/// program compiled on first use, shared by the workers), else on the
+/// interpreter. `input` is an empty object either way.
+fn inventory_value(
+    set: &PolicySet,
+    engine: &mut regorus::Engine,
+    path: &str,
+) -> Result<regorus::Value, String> {
+    let program = set.inventory_programs.get(path).and_then(|lazy| {
+        lazy.get_or_init(|| crate::policy::compile_program(engine, path))
+            .clone()
+    });
+    let vm = program.and_then(|p| new_vm(&p, set.data.clone(), set.limits.timeout));
+    match vm {
+        Some(mut vm) => {
+            vm.set_input(regorus::Value::new_object());
+            vm.execute().map_err(|e| format!("{e}"))
+        }
+        None => {
+            // A first-use compile may have reset the engine's input.
+            engine.set_input(regorus::Value::new_object());
+            engine
+                .eval_rule(path.to_string())
+                .map_err(|e| format!("{e:#}"))
         }
     }
 }

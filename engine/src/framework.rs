@@ -284,6 +284,7 @@ mod tests {
             remediation: String::new(),
             scope: crate::metadata::Scope::Resource,
             triggers: Vec::new(),
+            engine: Default::default(),
         }
     }
 

@@ -30,7 +30,7 @@ pub mod yaml;
 pub use diagnostic::Diagnostic;
 pub use eval::{evaluate_all, evaluate_sequential, evaluate_snapshot, EvalContext, Evaluator};
 pub use finding::{Finding, Location, Outcome, Report, Status};
-pub use metadata::Scope;
+pub use metadata::{RegoEngine, Scope};
 pub use policy::{PolicyModule, PolicySet, PolicySetBuilder, Rule};
 pub use resource::{PathSegment, Provider, Resource, ResourceId, Source};
 pub use severity::Severity;

@@ -40,6 +40,28 @@ pub struct RuleMetadata {
     /// prefix) for the rule to possibly fire; empty: it may fire on any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<String>,
+    /// Which Rego engine runs a built-in rule (user rules always run on
+    /// the interpreter).
+    #[serde(default, skip_serializing_if = "RegoEngine::is_vm")]
+    pub engine: RegoEngine,
+}
+
+/// The engine a built-in rule runs on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegoEngine {
+    /// regorus's register VM (the default for built-in packs).
+    #[default]
+    Vm,
+    /// regorus's interpreter: for a rule that trips a VM defect (the
+    /// fixture test holds every VM rule to the interpreter's findings).
+    Interpreter,
+}
+
+impl RegoEngine {
+    fn is_vm(&self) -> bool {
+        *self == RegoEngine::Vm
+    }
 }
 
 impl RuleMetadata {
@@ -57,6 +79,7 @@ impl RuleMetadata {
             remediation: String::new(),
             scope: Scope::Resource,
             triggers: Vec::new(),
+            engine: RegoEngine::Vm,
         }
     }
 }
@@ -242,6 +265,15 @@ fn from_value(root: &Value, custom: &Value) -> Result<RuleMetadata, String> {
     if scope == Scope::Inventory && !triggers.is_empty() {
         return Err("METADATA `custom.triggers` only applies to rules of scope `resource`".into());
     }
+    let engine = match custom.get("engine").and_then(Value::as_str) {
+        None | Some("vm") => RegoEngine::Vm,
+        Some("interpreter") => RegoEngine::Interpreter,
+        Some(other) => {
+            return Err(format!(
+                "METADATA `custom.engine` must be `vm` or `interpreter`, not `{other}`"
+            ))
+        }
+    };
     Ok(RuleMetadata {
         id,
         title,
@@ -252,6 +284,7 @@ fn from_value(root: &Value, custom: &Value) -> Result<RuleMetadata, String> {
         remediation,
         scope,
         triggers,
+        engine,
     })
 }
 
@@ -291,6 +324,21 @@ mod tests {
         let bad = MODULE.replace("#   remediation", "#   triggers: [\"*\"]\n#   remediation");
         let d = rule_metadata("x.rego", &bad).unwrap_err();
         assert!(d.message.contains("custom.triggers"), "{d}");
+    }
+
+    #[test]
+    fn the_engine_is_read_and_checked() {
+        let (m, _) = rule_metadata("x.rego", MODULE).unwrap().unwrap();
+        assert_eq!(m.engine, RegoEngine::Vm);
+        let with = MODULE.replace(
+            "#   remediation",
+            "#   engine: interpreter\n#   remediation",
+        );
+        let (m, _) = rule_metadata("x.rego", &with).unwrap().unwrap();
+        assert_eq!(m.engine, RegoEngine::Interpreter);
+        let bad = MODULE.replace("#   remediation", "#   engine: jit\n#   remediation");
+        let d = rule_metadata("x.rego", &bad).unwrap_err();
+        assert!(d.message.contains("custom.engine"), "{d}");
     }
 
     #[test]

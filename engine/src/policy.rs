@@ -132,6 +132,12 @@ pub(crate) struct Shared {
 }
 
 impl Rule {
+    /// Whether the rule runs on regorus's VM: built-in rules do, unless
+    /// their METADATA says `engine: interpreter`.
+    pub fn on_vm(&self) -> bool {
+        self.pack.is_some() && self.meta.engine == crate::metadata::RegoEngine::Vm
+    }
+
     /// The metadata its findings share.
     pub(crate) fn shared(&self) -> &Shared {
         self.shared.get_or_init(|| Shared {
@@ -694,6 +700,8 @@ pub struct PolicySet {
     pub(crate) limits: Limits,
     /// Resources with one trigger mask before its part is compiled.
     pub(crate) part_after: u32,
+    /// Entry path → VM program, for the inventory rules that run on the VM.
+    pub(crate) inventory_programs: HashMap<String, Lazy>,
     /// Short kind → the rules that declare it, plus the any-kind rules.
     groups: HashMap<String, KindGroup>,
     /// Non-Kubernetes kinds no rule names: only the any-kind rules.
@@ -995,7 +1003,7 @@ impl PolicySet {
         let mut group = |members: Vec<usize>| {
             let (builtin, user): (Vec<usize>, Vec<usize>) = members
                 .iter()
-                .partition(|&&i| rules.get(i).is_some_and(|r| r.pack.is_some()));
+                .partition(|&&i| rules.get(i).is_some_and(Rule::on_vm));
             let mut aggregates = Vec::new();
             for part in [builtin, user] {
                 n += 1;
@@ -1056,12 +1064,21 @@ impl PolicySet {
                 let builtin = agg
                     .members
                     .iter()
-                    .all(|&i| rules.get(i).is_some_and(|r| r.pack.is_some()));
+                    .all(|&i| rules.get(i).is_some_and(Rule::on_vm));
                 if builtin {
                     agg.set_program(|| Some(Lazy::default()));
                 }
             }
         }
+        let inventory_programs = rules
+            .iter()
+            .filter(|r| r.meta.scope == Scope::Inventory && r.on_vm())
+            .flat_map(|r| {
+                r.entries
+                    .iter()
+                    .map(|(_, path)| (path.clone(), Lazy::default()))
+            })
+            .collect();
         // Prepare (analyse, schedule) once, so the copies every worker
         // makes start prepared instead of each redoing it.
         let _ = engine.eval_query("true".to_string(), false);
@@ -1072,6 +1089,7 @@ impl PolicySet {
             data: None,
             limits,
             part_after: 256,
+            inventory_programs,
             rules,
             groups,
             other,
@@ -1081,8 +1099,8 @@ impl PolicySet {
     }
 
     /// The reference evaluation, for tests that hold the fast paths to it:
-    /// every aggregate on the interpreter, and every rule run on every
-    /// resource of its kinds (no trigger keys).
+    /// every aggregate and inventory rule on the interpreter, and every
+    /// rule run on every resource of its kinds (no trigger keys).
     pub fn without_vm(&self) -> PolicySet {
         let mut set = self.clone();
         for g in set
@@ -1099,6 +1117,7 @@ impl PolicySet {
         for r in &mut set.rules {
             r.triggers = None;
         }
+        set.inventory_programs.clear();
         set
     }
 

@@ -27,6 +27,7 @@ fn meta(id: &str, severity: Severity) -> RuleMetadata {
         remediation: format!("Fix {id}."),
         scope: assay_engine::Scope::Resource,
         triggers: Vec::new(),
+        engine: Default::default(),
     }
 }
 

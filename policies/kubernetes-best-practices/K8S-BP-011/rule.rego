@@ -14,6 +14,7 @@
 #   kinds: [Deployment, StatefulSet, HorizontalPodAutoscaler, PodDisruptionBudget]
 #   frameworks:
 #     best-practices: [reliability]
+#   engine: interpreter  # regorus 0.14 VM: keyed partial sets (x[k] contains v) come out flat
 #   remediation: >-
 #     Add a policy/v1 PodDisruptionBudget in the same namespace whose
 #     spec.selector matches the pod template labels, with `maxUnavailable: 1`

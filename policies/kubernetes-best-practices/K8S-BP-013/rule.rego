@@ -13,6 +13,7 @@
 #   kinds: [Deployment, Service, HorizontalPodAutoscaler]
 #   frameworks:
 #     best-practices: [reliability]
+#   engine: interpreter  # regorus 0.14 VM: keyed partial sets (x[k] contains v) come out flat
 #   remediation: >-
 #     Set spec.replicas to 2 or more (with a PodDisruptionBudget and spreading
 #     across nodes), or let a HorizontalPodAutoscaler with minReplicas >= 2 manage it.

@@ -15,6 +15,7 @@
 #   kinds: [Deployment, StatefulSet, HorizontalPodAutoscaler]
 #   frameworks:
 #     best-practices: [reliability]
+#   engine: interpreter  # regorus 0.14 VM: keyed partial sets (x[k] contains v) come out flat
 #   remediation: Remove spec.replicas from the manifest and let the HorizontalPodAutoscaler own the replica count.
 package assay.kubernetes.bestpractice.hpa_replicas
 

@@ -13,6 +13,7 @@
 #   kinds: [Deployment, Service]
 #   frameworks:
 #     best-practices: [reliability]
+#   engine: interpreter  # regorus 0.14 VM: keyed partial sets (x[k] contains v) come out flat
 #   remediation: >-
 #     Use `strategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 0,
 #     maxSurge: 1}}` together with a readiness probe, unless old and new pods

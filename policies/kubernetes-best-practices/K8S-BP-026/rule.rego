@@ -16,6 +16,7 @@
 #   kinds: [Service, "*"]
 #   frameworks:
 #     best-practices: [networking]
+#   engine: interpreter  # regorus 0.14 VM: keyed partial sets (x[k] contains v) come out flat
 #   remediation: >-
 #     Make spec.selector a subset of the pod template labels of the workload
 #     the Service fronts (same namespace), or fix the labels on the workload.

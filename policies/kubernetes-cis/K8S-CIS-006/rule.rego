@@ -74,7 +74,9 @@ message(spec, account) := "pod sets automountServiceAccountToken=true; mount the
 # The pod's automountServiceAccountToken, else its serviceAccountName, else the pod spec.
 where(ps) := array.concat(ps.path, ["automountServiceAccountToken"]) if {
 	"automountServiceAccountToken" in object.keys(ps.spec)
-} else := array.concat(ps.path, [field]) if {
-	some field in ["serviceAccountName", "serviceAccount"]
-	field in object.keys(ps.spec)
+} else := array.concat(ps.path, [fields[0]]) if {
+	# A comprehension, not `some field in …`: on regorus's VM an `else`
+	# after a body whose iteration finds nothing is never taken.
+	fields := [f | some f in ["serviceAccountName", "serviceAccount"]; f in object.keys(ps.spec)]
+	count(fields) > 0
 } else := ps.path
