@@ -172,6 +172,46 @@ pub fn rule_metadata(file: &str, rego: &str) -> Result<Option<(RuleMetadata, u32
     Ok(None)
 }
 
+/// `custom.<key>`: a list of strings (a lone string is a list of one).
+fn strings(custom: &Value, key: &str, what: &str) -> Result<Vec<String>, String> {
+    match custom.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|k| {
+                k.as_str().map(str::to_string).ok_or_else(|| {
+                    format!("METADATA `custom.{key}` entries must be strings, not `{k}`")
+                })
+            })
+            .collect(),
+        Some(Value::String(s)) => Ok(vec![s.clone()]),
+        Some(other) => Err(format!(
+            "METADATA `custom.{key}` must be {what}, not `{other}`"
+        )),
+    }
+}
+
+/// `custom.<key>`: one of `options` by name; the first when absent.
+fn choice<T: Copy>(custom: &Value, key: &str, options: &[(&str, T)]) -> Result<T, String> {
+    let Some(name) = custom.get(key).and_then(Value::as_str) else {
+        return options
+            .first()
+            .map(|(_, v)| *v)
+            .ok_or_else(|| format!("METADATA `custom.{key}` has no default"));
+    };
+    options
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let names: Vec<String> = options.iter().map(|(n, _)| format!("`{n}`")).collect();
+            format!(
+                "METADATA `custom.{key}` must be {}, not `{name}`",
+                names.join(" or ")
+            )
+        })
+}
+
 fn from_value(root: &Value, custom: &Value) -> Result<RuleMetadata, String> {
     let text = |v: Option<&Value>, what: &str| -> Result<String, String> {
         match v {
@@ -191,23 +231,7 @@ fn from_value(root: &Value, custom: &Value) -> Result<RuleMetadata, String> {
     let severity: Severity = text(custom.get("severity"), "custom.severity")?
         .parse()
         .map_err(|e: crate::severity::UnknownSeverity| format!("METADATA {e}"))?;
-    let kinds = match custom.get("kinds") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|k| {
-                k.as_str().map(str::to_string).ok_or_else(|| {
-                    format!("METADATA `custom.kinds` entries must be strings, not `{k}`")
-                })
-            })
-            .collect::<Result<_, _>>()?,
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(other) => {
-            return Err(format!(
-                "METADATA `custom.kinds` must be a list, not `{other}`"
-            ))
-        }
-    };
+    let kinds = strings(custom, "kinds", "a list")?;
     let mut frameworks = BTreeMap::new();
     if let Some(fw) = custom.get("frameworks") {
         let Value::Object(map) = fw else {
@@ -236,44 +260,27 @@ fn from_value(root: &Value, custom: &Value) -> Result<RuleMetadata, String> {
         .unwrap_or_default()
         .trim()
         .to_string();
-    let scope = match custom.get("scope").and_then(Value::as_str) {
-        None | Some("resource") => Scope::Resource,
-        Some("inventory") => Scope::Inventory,
-        Some(other) => {
-            return Err(format!(
-                "METADATA `custom.scope` must be `resource` or `inventory`, not `{other}`"
-            ))
-        }
-    };
-    let triggers = match custom.get("triggers") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|k| {
-                k.as_str().map(str::to_string).ok_or_else(|| {
-                    format!("METADATA `custom.triggers` entries must be strings, not `{k}`")
-                })
-            })
-            .collect::<Result<_, _>>()?,
-        Some(other) => {
-            return Err(format!(
-                "METADATA `custom.triggers` must be a list of object keys, not `{other}`"
-            ))
-        }
-    };
+    let scope = choice(
+        custom,
+        "scope",
+        &[
+            ("resource", Scope::Resource),
+            ("inventory", Scope::Inventory),
+        ],
+    )?;
+    let triggers = strings(custom, "triggers", "a list of object keys")?;
     crate::trigger::check(&triggers)?;
     if scope == Scope::Inventory && !triggers.is_empty() {
         return Err("METADATA `custom.triggers` only applies to rules of scope `resource`".into());
     }
-    let engine = match custom.get("engine").and_then(Value::as_str) {
-        None | Some("vm") => RegoEngine::Vm,
-        Some("interpreter") => RegoEngine::Interpreter,
-        Some(other) => {
-            return Err(format!(
-                "METADATA `custom.engine` must be `vm` or `interpreter`, not `{other}`"
-            ))
-        }
-    };
+    let engine = choice(
+        custom,
+        "engine",
+        &[
+            ("vm", RegoEngine::Vm),
+            ("interpreter", RegoEngine::Interpreter),
+        ],
+    )?;
     Ok(RuleMetadata {
         id,
         title,
