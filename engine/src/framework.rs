@@ -168,14 +168,22 @@ pub fn summarize(
     findings: &[Finding],
     applicable: &dyn Fn(&RuleMetadata) -> bool,
 ) -> Compliance {
+    // Failing findings by rule, counted once (not once per control).
+    let mut failed_by_rule: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::new();
+    for f in findings {
+        if matches!(f.status, Status::Fail | Status::Error) {
+            *failed_by_rule.entry(f.rule.as_str()).or_default() += 1;
+        }
+    }
     let mut controls = Vec::new();
     for c in &fw.controls {
+        // Rule ids are unique in a set, so no finding is counted twice.
         let ids = fw.rules_of(c, rules);
-        let failed = findings
+        let failed = ids
             .iter()
-            .filter(|f| matches!(f.status, Status::Fail | Status::Error))
-            .filter(|f| ids.contains(&f.rule.as_str()))
-            .count();
+            .map(|id| failed_by_rule.get(id).copied().unwrap_or(0))
+            .sum();
         let any_applicable = rules
             .iter()
             .filter(|r| ids.contains(&r.id.as_str()))
