@@ -283,7 +283,7 @@ pub fn show(args: &ShowArgs, out: &mut dyn Write) -> std::io::Result<i32> {
             m.kinds.join(", ")
         }
     )?;
-    for (fw, controls) in &m.frameworks {
+    for (fw, controls) in m.frameworks.iter() {
         writeln!(out, "framework:   {fw}: {}", controls.join(", "))?;
     }
     if !m.triggers.is_empty() {

@@ -631,7 +631,7 @@ fn collect(
             rule,
             status,
             resource,
-            rule.meta.title.clone(),
+            rule.meta.title.to_string(),
             Vec::new(),
             None,
         )),
@@ -664,7 +664,7 @@ fn push_item(
                 .get("msg")
                 .or_else(|| m.get("message"))
                 .and_then(Value::as_str)
-                .map_or_else(|| rule.meta.title.clone(), str::to_string);
+                .map_or_else(|| rule.meta.title.to_string(), str::to_string);
             let path = m.get("path").map(parse_path).unwrap_or_default();
             (msg, path, m.get("fix").filter(|f| !f.is_null()).cloned())
         }
@@ -714,19 +714,18 @@ fn make(
         Location::File { file, .. } => file.as_str(),
         Location::Live { endpoint, .. } => endpoint.as_str(),
     };
-    let shared = rule.shared();
     Finding {
         fingerprint: fingerprint(&rule.meta.id, &id, file, &message),
         rule: rule.meta.id.clone(),
-        title: shared.title.clone(),
+        title: rule.meta.title.clone(),
         severity: rule.meta.severity,
         status,
         message,
         resource: ResourceRef::from(&resource.id),
         location,
         path: (!path.is_empty()).then(|| json_pointer(&path)),
-        frameworks: shared.frameworks.clone(),
-        remediation: shared.remediation.clone(),
+        frameworks: rule.meta.frameworks.clone(),
+        remediation: rule.meta.remediation.clone(),
         fix,
         waiver: None,
         baseline: false,

@@ -96,10 +96,6 @@ pub struct WaiverInfo {
     pub expired: bool,
 }
 
-fn empty_text() -> std::sync::Arc<str> {
-    std::sync::Arc::from("")
-}
-
 /// One rule's verdict on one resource (or on one field of it).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
@@ -124,7 +120,7 @@ pub struct Finding {
     #[serde(default)]
     pub frameworks: std::sync::Arc<BTreeMap<String, Vec<String>>>,
     /// How to fix it (shared with every finding of the rule).
-    #[serde(default = "empty_text")]
+    #[serde(default)]
     pub remediation: std::sync::Arc<str>,
     /// A machine-readable fix (JSON Patch operations), when the rule has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]

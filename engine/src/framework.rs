@@ -250,7 +250,7 @@ pub fn unknown_references<'a>(
 ) -> Vec<(&'a str, &'a str, Option<&'a str>)> {
     let mut out = Vec::new();
     for r in rules {
-        for (fw_id, controls) in &r.frameworks {
+        for (fw_id, controls) in r.frameworks.iter() {
             match frameworks.iter().find(|f| &f.id == fw_id) {
                 None => out.push((r.id.as_str(), fw_id.as_str(), None)),
                 Some(fw) => {
@@ -288,8 +288,8 @@ mod tests {
             description: String::new(),
             severity: Severity::High,
             kinds: vec!["Pod".into()],
-            frameworks,
-            remediation: String::new(),
+            frameworks: frameworks.into(),
+            remediation: "".into(),
             scope: crate::metadata::Scope::Resource,
             triggers: Vec::new(),
             engine: Default::default(),
@@ -330,7 +330,7 @@ mod tests {
     fn unknown_controls_and_frameworks_are_reported() {
         let fw = parse_framework("demo.yaml", FW).unwrap();
         let mut r = rule("R-1", &["a", "zz"]);
-        r.frameworks.insert("nope".into(), vec!["1".into()]);
+        std::sync::Arc::make_mut(&mut r.frameworks).insert("nope".into(), vec!["1".into()]);
         let rules = vec![r];
         assert_eq!(
             unknown_references(&[fw], &rules),

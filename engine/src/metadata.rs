@@ -11,14 +11,15 @@ use crate::yaml::{parse_stream, YamlLimits};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Typed metadata of one rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleMetadata {
     /// Stable id, e.g. `K8S-PSS-004`.
     pub id: String,
-    /// One line.
-    pub title: String,
+    /// One line. (Shared: every finding of the rule holds this `Arc`.)
+    pub title: Arc<str>,
     /// Longer explanation.
     #[serde(default)]
     pub description: String,
@@ -27,12 +28,12 @@ pub struct RuleMetadata {
     /// Kinds the rule applies to (short or fully qualified); empty means any.
     #[serde(default)]
     pub kinds: Vec<String>,
-    /// Framework → control ids.
+    /// Framework → control ids. (Shared with the rule's findings.)
     #[serde(default)]
-    pub frameworks: BTreeMap<String, Vec<String>>,
-    /// How to fix a failure.
+    pub frameworks: Arc<BTreeMap<String, Vec<String>>>,
+    /// How to fix a failure. (Shared with the rule's findings.)
     #[serde(default)]
-    pub remediation: String,
+    pub remediation: Arc<str>,
     /// Whether the rule judges one resource at a time or the whole inventory.
     #[serde(default, skip_serializing_if = "Scope::is_resource")]
     pub scope: Scope,
@@ -71,12 +72,12 @@ impl RuleMetadata {
     pub fn untitled(id: impl Into<String>, title: impl Into<String>) -> Self {
         Self {
             id: id.into(),
-            title: title.into(),
+            title: title.into().into(),
             description: String::new(),
             severity: Severity::Medium,
             kinds: Vec::new(),
-            frameworks: BTreeMap::new(),
-            remediation: String::new(),
+            frameworks: Arc::default(),
+            remediation: Arc::default(),
             scope: Scope::Resource,
             triggers: Vec::new(),
             engine: RegoEngine::Vm,
@@ -283,12 +284,12 @@ fn from_value(root: &Value, custom: &Value) -> Result<RuleMetadata, String> {
     )?;
     Ok(RuleMetadata {
         id,
-        title,
+        title: title.into(),
         description,
         severity,
         kinds,
-        frameworks,
-        remediation,
+        frameworks: Arc::new(frameworks),
+        remediation: remediation.into(),
         scope,
         triggers,
         engine,

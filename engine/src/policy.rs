@@ -119,16 +119,6 @@ pub struct Rule {
     /// The compiled `custom.triggers`: a resource with none of these keys
     /// skips the rule. `None`: it runs on every resource of its kinds.
     pub triggers: Option<crate::trigger::Triggers>,
-    /// What every finding of the rule shares, made from `meta` on first use.
-    pub(crate) shared: std::sync::OnceLock<Shared>,
-}
-
-/// Metadata a rule's findings share instead of each copying it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Shared {
-    pub(crate) title: std::sync::Arc<str>,
-    pub(crate) frameworks: std::sync::Arc<BTreeMap<String, Vec<String>>>,
-    pub(crate) remediation: std::sync::Arc<str>,
 }
 
 impl Rule {
@@ -136,15 +126,6 @@ impl Rule {
     /// their METADATA says `engine: interpreter`.
     pub fn on_vm(&self) -> bool {
         self.pack.is_some() && self.meta.engine == crate::metadata::RegoEngine::Vm
-    }
-
-    /// The metadata its findings share.
-    pub(crate) fn shared(&self) -> &Shared {
-        self.shared.get_or_init(|| Shared {
-            title: self.meta.title.as_str().into(),
-            frameworks: std::sync::Arc::new(self.meta.frameworks.clone()),
-            remediation: self.meta.remediation.as_str().into(),
-        })
     }
 }
 
@@ -407,7 +388,6 @@ fn gatekeeper_rules(
             pack: None,
             always_defined: false,
             triggers: None,
-            shared: Default::default(),
             gatekeeper: Some(Box::new(c)),
             vap: None,
         });
@@ -448,7 +428,6 @@ fn vap_rules(found: crate::vap::Found, diagnostics: &mut Vec<Diagnostic>) -> Vec
                 pack: None,
                 always_defined: false,
                 triggers: None,
-                shared: Default::default(),
                 gatekeeper: None,
                 vap: Some(Box::new(b)),
             }
@@ -660,7 +639,6 @@ fn collect_rules(
             pack: module.pack.clone(),
             always_defined,
             triggers,
-            shared: Default::default(),
         });
     }
     // Two packages must not claim one id.

@@ -83,7 +83,7 @@ pub fn render(report: &Report, ctx: &Context<'_>, out: &mut dyn Write) -> io::Re
     let titles: BTreeMap<&str, &str> = ctx
         .rules
         .iter()
-        .map(|m| (m.id.as_str(), m.title.as_str()))
+        .map(|m| (m.id.as_str(), &*m.title))
         .collect();
 
     let mut body = Vec::new();

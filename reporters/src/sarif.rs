@@ -63,7 +63,7 @@ fn pascal(title: &str) -> String {
 
 fn rule_descriptor(m: &assay_engine::metadata::RuleMetadata) -> Value {
     let mut tags = vec!["security".to_string()];
-    for (fw, controls) in &m.frameworks {
+    for (fw, controls) in m.frameworks.iter() {
         tags.push(fw.clone());
         tags.extend(controls.iter().map(|c| format!("{fw}:{c}")));
     }
@@ -76,7 +76,7 @@ fn rule_descriptor(m: &assay_engine::metadata::RuleMetadata) -> Value {
         "id": m.id,
         "name": pascal(&m.title),
         "shortDescription": {"text": m.title},
-        "fullDescription": {"text": if m.description.is_empty() { &m.title } else { &m.description }},
+        "fullDescription": {"text": if m.description.is_empty() { &*m.title } else { m.description.as_str() }},
         "help": {
             "text": help_text,
             "markdown": format!("**{}**\n\n{}\n\n**Remediation:** {}", m.title, m.description, help_text),

@@ -19,12 +19,12 @@ use std::collections::BTreeMap;
 fn meta(id: &str, severity: Severity) -> RuleMetadata {
     RuleMetadata {
         id: id.into(),
-        title: format!("Rule {id} title"),
+        title: format!("Rule {id} title").into(),
         description: format!("What {id} checks."),
         severity,
         kinds: vec!["Pod".into()],
-        frameworks: BTreeMap::from([("pss".to_string(), vec!["baseline".to_string()])]),
-        remediation: format!("Fix {id}."),
+        frameworks: BTreeMap::from([("pss".to_string(), vec!["baseline".to_string()])]).into(),
+        remediation: format!("Fix {id}.").into(),
         scope: assay_engine::Scope::Resource,
         triggers: Vec::new(),
         engine: Default::default(),
@@ -40,7 +40,7 @@ fn finding(m: &RuleMetadata, status: Status, line: u32, msg: &str) -> Finding {
     };
     Finding {
         rule: m.id.clone(),
-        title: m.title.as_str().into(),
+        title: m.title.clone(),
         severity: m.severity,
         status,
         message: msg.into(),
@@ -51,8 +51,8 @@ fn finding(m: &RuleMetadata, status: Status, line: u32, msg: &str) -> Finding {
             column: 7,
         },
         path: Some("/spec/hostPID".into()),
-        frameworks: m.frameworks.clone().into(),
-        remediation: m.remediation.as_str().into(),
+        frameworks: m.frameworks.clone(),
+        remediation: m.remediation.clone(),
         fix: None,
         waiver: None,
         baseline: false,
