@@ -608,7 +608,7 @@ fn collect_rules(
             meta.unwrap_or_else(|| (RuleMetadata::untitled(package, package), first, 1));
         let sources: Vec<&str> = mods.iter().map(|m| m.text.as_str()).collect();
         let triggers = match crate::trigger::unmentioned(&meta.triggers, &sources) {
-            _ if meta.triggers.is_empty() => None,
+            None if meta.triggers.is_empty() => None,
             None => Some(crate::trigger::Triggers::new(
                 meta.triggers.iter().map(String::as_str),
             )),
@@ -694,9 +694,9 @@ pub struct PolicySet {
 pub(crate) struct KindGroup {
     /// Rule indices, sorted.
     pub(crate) members: Vec<usize>,
-    /// Fused evaluations of the members: one over the built-in packs' rules
-    /// (run on the VM), one over user rules (run by the interpreter, whose
-    /// semantics are OPA's most exactly).
+    /// Fused evaluations of the members: one over the rules that run on
+    /// the VM (the built-in packs'), one over the rest (run by the
+    /// interpreter, whose semantics are OPA's most exactly).
     pub(crate) aggregates: Vec<Aggregate>,
     /// Rego members no aggregate covers, sorted: they run alone.
     pub(crate) loose: Vec<usize>,
@@ -979,11 +979,11 @@ impl PolicySet {
         }
         let mut n = 0usize;
         let mut group = |members: Vec<usize>| {
-            let (builtin, user): (Vec<usize>, Vec<usize>) = members
+            let (vm, interpreted): (Vec<usize>, Vec<usize>) = members
                 .iter()
                 .partition(|&&i| rules.get(i).is_some_and(Rule::on_vm));
             let mut aggregates = Vec::new();
-            for part in [builtin, user] {
+            for part in [vm, interpreted] {
                 n += 1;
                 let Some(mut agg) = aggregate(&mut engine, &rules, &part, n) else {
                     continue;
@@ -1029,9 +1029,11 @@ impl PolicySet {
         let mut other = group(any_kind);
         // The built-in packs' aggregates run on the VM, compiled on first
         // use. (regorus 0.14's VM mis-evaluates a few constructs — `else`
-        // after an undefined user-function assignment, functions of more
-        // than 8 arguments — so only rules whose fixtures prove VM and
-        // interpreter agree run on it; user rules keep the interpreter.)
+        // after an undefined user-function assignment or an iteration that
+        // finds nothing, keyed partial sets, functions of more than 8
+        // arguments — so only rules whose fixtures prove VM and
+        // interpreter agree run on it; the others say `engine:
+        // interpreter`, and user rules keep the interpreter.)
         let mut groups: HashMap<String, KindGroup> = groups;
         for g in groups
             .values_mut()
@@ -1039,11 +1041,11 @@ impl PolicySet {
             .chain(std::iter::once(&mut other_k8s))
         {
             for agg in &mut g.aggregates {
-                let builtin = agg
+                let on_vm = agg
                     .members
                     .iter()
                     .all(|&i| rules.get(i).is_some_and(Rule::on_vm));
-                if builtin {
+                if on_vm {
                     agg.set_program(|| Some(Lazy::default()));
                 }
             }
@@ -1345,17 +1347,47 @@ mod tests {
     use crate::{evaluate_sequential, EvalContext};
 
     fn module(id: &str, kinds: &str) -> PolicyModule {
+        rule_module(
+            id,
+            kinds,
+            &format!("deny contains \"{id}\" if input.spec.bad"),
+            "",
+            None,
+        )
+    }
+
+    /// A rule `id` of `kinds` with `body` and, if any, METADATA `triggers`.
+    fn rule_module(
+        id: &str,
+        kinds: &str,
+        body: &str,
+        triggers: &str,
+        pack: Option<&str>,
+    ) -> PolicyModule {
         let pkg = id.to_lowercase().replace('-', "_");
+        let triggers = if triggers.is_empty() {
+            String::new()
+        } else {
+            format!("#   triggers: {triggers}\n")
+        };
         PolicyModule {
             path: format!("{id}.rego"),
             text: format!(
-                "# METADATA\n# title: {id}\n# custom:\n#   id: {id}\n#   severity: low\n#   kinds: {kinds}\npackage {pkg}\n\nimport rego.v1\n\ndeny contains \"{id}\" if input.spec.bad\n"
+                "# METADATA\n# title: {id}\n# custom:\n#   id: {id}\n#   severity: low\n#   kinds: {kinds}\n{triggers}package {pkg}\n\nimport rego.v1\n\n{body}\n"
             ),
-            pack: None,
+            pack: pack.map(str::to_string),
         }
     }
 
     fn fired(set: &PolicySet, kind: &str) -> Vec<String> {
+        findings(set, kind, serde_json::json!({"spec": {"bad": true}}))
+            .into_iter()
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    /// What `set` finds on one resource of `kind` with `body`.
+    fn findings(set: &PolicySet, kind: &str, body: serde_json::Value) -> Vec<crate::Finding> {
         let r = Resource {
             id: ResourceId {
                 provider: Provider::Kubernetes,
@@ -1366,16 +1398,13 @@ mod tests {
             source: Source::Live {
                 endpoint: "test".into(),
             },
-            body: serde_json::json!({"spec": {"bad": true}}),
+            body,
         };
         let ctx = EvalContext {
             waivers: Vec::new(),
             today: Date::from_unix_days(0),
         };
         evaluate_sequential(set, &ctx, &[r])
-            .into_iter()
-            .map(|f| f.rule)
-            .collect()
     }
 
     #[test]
@@ -1402,81 +1431,74 @@ mod tests {
         assert_eq!(fired(&set, "v1/Pod"), ["A-1"]);
     }
 
-    #[test]
-    fn trigger_keys_narrow_the_program_to_the_rules_they_select() {
-        // Two rules that fire only with their key, one that always runs.
-        let rule = |id: &str, body: &str, triggers: &str| {
-            PolicyModule {
-            path: format!("{id}.rego"),
-            text: format!(
-                "# METADATA\n# title: {id}\n# custom:\n#   id: {id}\n#   severity: low\n#   kinds: [Pod]\n{triggers}package {}\n\nimport rego.v1\n\n{body}\n",
-                id.to_lowercase().replace('-', "_")
-            ),
-            pack: Some("test".into()),
-        }
-        };
+    fn pod_rule(id: &str, body: &str, triggers: &str, pack: Option<&str>) -> PolicyModule {
+        rule_module(id, "[Pod]", body, triggers, pack)
+    }
+
+    /// The messages `set` gives a Pod whose spec is `spec`.
+    fn pod_messages(set: &PolicySet, spec: &serde_json::Value) -> Vec<String> {
+        findings(set, "v1/Pod", serde_json::json!({ "spec": spec }))
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
+    }
+
+    /// Two rules that fire only with their key, one that always runs.
+    fn triggered_set(pack: Option<&str>) -> PolicySet {
         let mut b = PolicySetBuilder::new();
-        b.add(rule(
+        b.add(pod_rule(
             "T-1",
             "deny contains \"one\" if input.spec.one",
-            "#   triggers: [one]\n",
+            "[one]",
+            pack,
         ));
-        b.add(rule(
+        b.add(pod_rule(
             "T-2",
             "deny contains \"two\" if input.spec.two",
-            "#   triggers: [two]\n",
+            "[two]",
+            pack,
         ));
-        b.add(rule(
+        b.add(pod_rule(
             "T-3",
             "deny contains \"all\" if not input.spec.fine",
             "",
+            pack,
         ));
         let set = b.build();
         assert!(set.diagnostics().is_empty(), "{:?}", set.diagnostics());
-        let reference = set.without_vm();
-        let ctx = EvalContext {
-            waivers: Vec::new(),
-            today: Date::from_unix_days(0),
-        };
-        let run = |set: &PolicySet, spec: serde_json::Value| -> Vec<String> {
-            let r = Resource {
-                id: ResourceId {
-                    provider: Provider::Kubernetes,
-                    kind: "v1/Pod".into(),
-                    scope: String::new(),
-                    name: "x".into(),
-                },
-                source: Source::Live {
-                    endpoint: "test".into(),
-                },
-                body: serde_json::json!({ "spec": spec }),
-            };
-            evaluate_sequential(set, &ctx, &[r])
-                .into_iter()
-                .map(|f| f.message)
-                .collect()
-        };
-        let mut set = set;
-        set.set_part_threshold(2);
-        let agg = &set.groups["Pod"].aggregates[0];
-        let parts = |agg: &Aggregate| agg.lean.as_ref().map(|l| l.parts.lock().unwrap().made);
-        for spec in [
+        set
+    }
+
+    fn trigger_specs() -> [serde_json::Value; 4] {
+        [
             serde_json::json!({}),
             serde_json::json!({"one": true}),
             serde_json::json!({"two": true, "fine": true}),
             serde_json::json!({"one": true, "two": true}),
-        ] {
+        ]
+    }
+
+    #[test]
+    fn trigger_keys_narrow_the_program_to_the_rules_they_select() {
+        let mut set = triggered_set(Some("test"));
+        let reference = set.without_vm();
+        set.set_part_threshold(2);
+        for spec in trigger_specs() {
             // Seen once (the whole aggregate runs), twice (its part is made).
             for _ in 0..2 {
                 assert_eq!(
-                    run(&set, spec.clone()),
-                    run(&reference, spec.clone()),
+                    pod_messages(&set, &spec),
+                    pod_messages(&reference, &spec),
                     "{spec}"
                 );
             }
         }
+        let agg = &set.groups["Pod"].aggregates[0];
         // One part per mask that selects some rules but not all.
-        assert_eq!(parts(agg), Some(2));
+        assert_eq!(
+            agg.lean.as_ref().map(|l| l.parts.lock().unwrap().made),
+            Some(2)
+        );
         assert!(
             matches!(agg.pick(&serde_json::json!({"x": 1})), Pick::Run(a) if a.members.len() == 1)
         );
@@ -1485,6 +1507,47 @@ mod tests {
         );
         let part = agg.part(&set, 0b10).unwrap();
         assert_eq!(part.members.len(), 2, "{part:?}");
+    }
+
+    #[test]
+    fn user_rules_with_triggers_skip_on_the_interpreter() {
+        let set = triggered_set(None);
+        let reference = set.without_vm();
+        for spec in trigger_specs() {
+            assert_eq!(
+                pod_messages(&set, &spec),
+                pod_messages(&reference, &spec),
+                "{spec}"
+            );
+        }
+        let agg = &set.groups["Pod"].aggregates[0];
+        assert!(agg.program.is_none(), "user rules run on the interpreter");
+        // No trigger key: only the untriggered rule, in its lean aggregate.
+        assert!(matches!(agg.pick(&serde_json::json!({})), Pick::Run(a) if a.members.len() == 1));
+        // Some: the whole aggregate (the interpreter has no parts).
+        assert!(
+            matches!(agg.pick(&serde_json::json!({"one": 1})), Pick::Run(a) if a.members.len() == 3)
+        );
+    }
+
+    #[test]
+    fn a_trigger_the_rule_never_mentions_is_an_error_and_the_rule_runs_everywhere() {
+        let mut b = PolicySetBuilder::new();
+        b.add(pod_rule(
+            "M-1",
+            "deny contains \"bad\" if input.spec.bad",
+            "[badd]",
+            None,
+        ));
+        let set = b.build();
+        let d = set.diagnostics();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("trigger `badd`"), "{}", d[0]);
+        assert!(set.rules()[0].triggers.is_none());
+        assert_eq!(
+            pod_messages(&set, &serde_json::json!({"bad": true})),
+            ["bad"]
+        );
     }
 
     #[test]
