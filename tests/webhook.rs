@@ -381,11 +381,9 @@ fn a_looping_policy_hits_the_deadline_and_the_failure_policy_decides() {
             .await;
             assert_eq!(r["allowed"], allowed, "{policy}: {r}");
             if !allowed {
+                let msg = r["status"]["message"].as_str().unwrap();
                 assert!(
-                    r["status"]["message"]
-                        .as_str()
-                        .unwrap()
-                        .contains("could not evaluate"),
+                    msg.contains("could not evaluate") && msg.contains("300 ms deadline"),
                     "{r}"
                 );
             }

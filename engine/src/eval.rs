@@ -37,6 +37,9 @@ where
     vms: std::collections::HashMap<String, Option<regorus::rvm::vm::RegoVM>>,
     /// The current resource as a regorus value.
     input: regorus::Value,
+    /// When the current request must be answered (`assay serve`): every
+    /// rule run may take only what is left of it, and none starts after it.
+    deadline: Option<std::time::Instant>,
 }
 
 impl<S, C> Evaluator<S, C>
@@ -53,6 +56,57 @@ where
             engine,
             vms: std::collections::HashMap::new(),
             input: regorus::Value::Null,
+            deadline: None,
+        }
+    }
+
+    /// Bound the evaluations that follow by `at` (None: only by the rule
+    /// time limit). A rule still running at `at` fails; after it, no rule
+    /// starts. See [`Self::expired`].
+    pub fn set_deadline(&mut self, at: Option<std::time::Instant>) {
+        self.deadline = at;
+        if at.is_none() {
+            let limit = self.set.limits.timeout;
+            self.engine
+                .set_execution_timer_config(crate::policy::interpreter_timer(limit));
+            for vm in self.vms.values_mut().flatten() {
+                vm.set_execution_timer_config(Some(timer(limit)));
+            }
+        }
+    }
+
+    /// Whether the deadline has passed: findings since it was set may be
+    /// missing rules, so the caller must not treat them as a verdict.
+    pub fn expired(&self) -> bool {
+        self.deadline
+            .is_some_and(|at| std::time::Instant::now() >= at)
+    }
+
+    /// The time the next rule run may take: the rule limit, cut to what is
+    /// left of the deadline; None once the deadline has passed.
+    fn budget(&self) -> Option<std::time::Duration> {
+        let limit = self.set.limits.timeout;
+        match self.deadline {
+            None => Some(limit),
+            Some(at) => {
+                let left = at.checked_duration_since(std::time::Instant::now())?;
+                (!left.is_zero()).then(|| left.min(limit))
+            }
+        }
+    }
+
+    /// Before a run on the interpreter: false if there is no time left.
+    fn interpreter_budget(&mut self) -> bool {
+        if self.deadline.is_none() {
+            return true;
+        }
+        match self.budget() {
+            Some(left) => {
+                self.engine
+                    .set_execution_timer_config(crate::policy::interpreter_timer(left));
+                true
+            }
+            None => false,
         }
     }
 
@@ -195,6 +249,9 @@ where
 
     /// One rule, entry by entry, on the current input.
     fn eval_rule(&mut self, rule: &Rule, resource: &Resource, out: &mut Vec<Finding>) {
+        if !self.interpreter_budget() {
+            return;
+        }
         let mut values = Vec::new();
         for (j, (_, path)) in rule.entries.iter().enumerate() {
             match self.engine.eval_rule(path.clone()) {
@@ -228,6 +285,9 @@ where
         let result = match &program {
             Some(program) => self.run_vm(&agg.rule, program),
             None => {
+                if !self.interpreter_budget() {
+                    return false;
+                }
                 // A first-use compile may have reset the engine's input.
                 self.engine.set_input(self.input.clone());
                 self.engine.eval_rule(agg.rule.clone()).ok()
@@ -293,7 +353,11 @@ where
             let vm = new_vm(program, self.set.data.clone(), self.set.limits.timeout);
             self.vms.insert(rule.to_string(), vm);
         }
+        let left = self.budget()?;
         let vm = self.vms.get_mut(rule)?.as_mut()?;
+        if self.deadline.is_some() {
+            vm.set_execution_timer_config(Some(timer(left)));
+        }
         vm.set_input(self.input.clone());
         vm.execute().ok()
     }
@@ -404,15 +468,20 @@ fn new_vm(
     let mut vm = regorus::rvm::vm::RegoVM::new();
     vm.load_program(program.clone());
     vm.set_max_instructions(usize::MAX);
-    // The clock is read every 1024 instructions (tens of microseconds): a
-    // looping rule still ends within its limit, a normal one pays little.
-    vm.set_execution_timer_config(Some(regorus::utils::limits::ExecutionTimerConfig {
-        limit: timeout,
-        check_interval: std::num::NonZeroU32::MIN.saturating_add(1023),
-    }));
+    vm.set_execution_timer_config(Some(timer(timeout)));
     match data {
         Some(data) => vm.set_data(data).ok().map(|()| vm),
         None => Some(vm),
+    }
+}
+
+/// A VM time limit of `limit`. The clock is read every 1024 instructions
+/// (tens of microseconds): a looping rule still ends within its limit, a
+/// normal one pays little.
+fn timer(limit: std::time::Duration) -> regorus::utils::limits::ExecutionTimerConfig {
+    regorus::utils::limits::ExecutionTimerConfig {
+        limit,
+        check_interval: std::num::NonZeroU32::MIN.saturating_add(1023),
     }
 }
 

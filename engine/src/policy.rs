@@ -457,11 +457,18 @@ struct Accepted {
 
 fn new_engine(limits: &Limits) -> regorus::Engine {
     let mut engine = regorus::Engine::new();
-    engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-        limit: limits.timeout,
-        check_interval: std::num::NonZeroU32::MIN.saturating_add(63),
-    });
+    engine.set_execution_timer_config(interpreter_timer(limits.timeout));
     engine
+}
+
+/// The interpreter's time limit of `limit`, its clock read every 64 steps.
+pub(crate) fn interpreter_timer(
+    limit: std::time::Duration,
+) -> regorus::utils::limits::ExecutionTimerConfig {
+    regorus::utils::limits::ExecutionTimerConfig {
+        limit,
+        check_interval: std::num::NonZeroU32::MIN.saturating_add(63),
+    }
 }
 
 /// Add one module as Rego v1, or as v0 when only that parses (conftest
@@ -1405,6 +1412,61 @@ mod tests {
             today: Date::from_unix_days(0),
         };
         evaluate_sequential(set, &ctx, &[r])
+    }
+
+    #[test]
+    fn a_deadline_bounds_every_rule_run_and_no_rule_starts_after_it() {
+        let looping = "deny contains \"never\" if {\n\tsome i in numbers.range(1, 100000)\n\tsome j in numbers.range(1, 100000)\n\ti + j < 0\n}";
+        let mut b = PolicySetBuilder::new();
+        // Only the deadline can stop the looping rule.
+        b.limits(Limits {
+            timeout: std::time::Duration::from_secs(600),
+        });
+        b.add(rule_module("LOOP-1", "[Job]", looping, "", None));
+        for pack in [None, Some("test")] {
+            let id = if pack.is_some() { "VM-1" } else { "USER-1" };
+            b.add(PolicyModule {
+                pack: pack.map(str::to_string),
+                ..module(id, "[Pod]")
+            });
+        }
+        let set = b.build();
+        let ctx = EvalContext {
+            waivers: Vec::new(),
+            today: Date::from_unix_days(0),
+        };
+        let res = |kind: &str| Resource {
+            id: ResourceId {
+                provider: Provider::Kubernetes,
+                kind: kind.into(),
+                scope: String::new(),
+                name: "x".into(),
+            },
+            source: Source::Live {
+                endpoint: "test".into(),
+            },
+            body: serde_json::json!({"spec": {"bad": true}}),
+        };
+        let mut ev = crate::Evaluator::new(&set, &ctx);
+        let rules = |out: &[crate::Finding]| out.iter().map(|f| f.rule.clone()).collect::<Vec<_>>();
+
+        // The looping rule ends at the deadline; the evaluation is expired.
+        let mut out = Vec::new();
+        ev.set_deadline(Some(
+            std::time::Instant::now() + std::time::Duration::from_millis(200),
+        ));
+        ev.evaluate(&res("Job"), &mut out);
+        assert!(ev.expired());
+        // Past the deadline nothing runs: no findings, still expired.
+        out.clear();
+        ev.evaluate(&res("Pod"), &mut out);
+        assert!(out.is_empty(), "{:?}", rules(&out));
+        assert!(ev.expired());
+        // Without a deadline the same evaluator finds what it should.
+        ev.set_deadline(None);
+        ev.evaluate(&res("Pod"), &mut out);
+        assert_eq!(rules(&out), ["VM-1", "USER-1"]);
+        assert!(!ev.expired());
     }
 
     #[test]
