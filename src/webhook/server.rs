@@ -99,13 +99,16 @@ pub fn log(level: &str, msg: &str, fields: Value) {
 
 /// Compile the configured policies; any diagnostic rejects the set.
 pub fn compile(choice: &PolicyChoice) -> Result<Loaded, Vec<String>> {
-    let (set, errors) = policies::load(choice);
+    let (mut set, errors) = policies::load(choice);
     if !errors.is_empty() {
         return Err(errors.iter().map(ToString::to_string).collect());
     }
     // Compile every kind's VM program before serving: the first review of
-    // a kind must not pay for it (readiness means compiled).
+    // a kind must not pay for it (readiness means compiled). Narrowed
+    // programs, made once a trigger mask is common, compile beside the
+    // requests, which meanwhile run the kind's whole program.
     set.compile_programs();
+    set.compile_parts_in_background(true);
     let rules = set.rules().len();
     Ok(Loaded {
         set: Arc::new(set),
