@@ -735,11 +735,43 @@ fn push_item(
                 .and_then(Value::as_str)
                 .map_or_else(|| rule.meta.title.to_string(), str::to_string);
             let path = m.get("path").map(parse_path).unwrap_or_default();
-            (msg, path, m.get("fix").filter(|f| !f.is_null()).cloned())
+            let fix = m.get("fix").filter(|f| !f.is_null()).map(patch_pointers);
+            (msg, path, fix)
         }
         other => (other.to_string(), Vec::new(), None),
     };
     out.push(make(rule, status, resource, message, path, fix));
+}
+
+/// A fix as the rule gave it, with each JSON Patch operation's `path` and
+/// `from` that the rule wrote as a list of keys and indices turned into an
+/// RFC 6901 pointer (cheap here; on the VM a pointer cost ~10 µs a fix).
+/// Pointer strings, and fixes that are not patches, pass unchanged.
+fn patch_pointers(fix: &Value) -> Value {
+    let Value::Array(ops) = fix else {
+        return fix.clone();
+    };
+    Value::Array(
+        ops.iter()
+            .map(|op| {
+                let mut op = op.clone();
+                if let Value::Object(m) = &mut op {
+                    for key in ["path", "from"] {
+                        // Only keys and non-negative indices: anything else
+                        // stays as given, for the patch to be refused, not
+                        // silently shortened.
+                        if let Some(p @ Value::Array(_)) = m.get_mut(key) {
+                            let segments = parse_path(p);
+                            if p.as_array().is_some_and(|a| a.len() == segments.len()) {
+                                *p = Value::String(crate::resource::json_pointer(&segments));
+                            }
+                        }
+                    }
+                }
+                op
+            })
+            .collect(),
+    )
 }
 
 /// A `path` is a list of keys and indices, or a JSON pointer string.
@@ -829,6 +861,31 @@ fn rule_error(rule: &Rule, resource: &Resource, text: &str) -> Finding {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn fix_paths_given_as_lists_become_pointers() {
+        let fix = json!([
+            {"op": "add", "path": ["spec", "containers", 0, "securityContext"], "value": {}},
+            {"op": "add", "path": ["metadata", "annotations", "a/b~c", "-"], "value": "x"},
+            {"op": "move", "from": ["a"], "path": "/b"},
+            {"op": "remove", "path": []},
+        ]);
+        assert_eq!(
+            patch_pointers(&fix),
+            json!([
+                {"op": "add", "path": "/spec/containers/0/securityContext", "value": {}},
+                {"op": "add", "path": "/metadata/annotations/a~1b~0c/-", "value": "x"},
+                {"op": "move", "from": "/a", "path": "/b"},
+                {"op": "remove", "path": ""},
+            ])
+        );
+        // A segment that is neither a key nor an index: left as given.
+        let odd = json!([{"op": "remove", "path": ["spec", -1]}]);
+        assert_eq!(patch_pointers(&odd), odd);
+        // Not a patch (an AWS action): unchanged.
+        let action = json!({"action": "s3:PutPublicAccessBlock", "path": ["x"]});
+        assert_eq!(patch_pointers(&action), action);
+    }
 
     #[test]
     fn to_regorus_matches_regorus_own_conversion() {

@@ -372,8 +372,8 @@ ingress contains p if {
 	some key, family in {"CidrIp": "IPv4", "CidrIpv6": "IPv6"}
 	entry := path(["SecurityGroupIngress", i])
 	fix := [
-		{"op": "test", "path": result.pointer(entry), "value": rule},
-		{"op": "remove", "path": result.pointer(entry)},
+		{"op": "test", "path": entry, "value": rule},
+		{"op": "remove", "path": entry},
 	]
 	p := permission(rule, cfn_keys, object.get(rule, key, null), {"family": family, "rel": ["SecurityGroupIngress", i, key], "rule": sprintf("SecurityGroupIngress[%d]", [i]), "fix": fix})
 }

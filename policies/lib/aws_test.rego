@@ -144,8 +144,8 @@ test_cloudformation_security_group_ingress if {
 	covers_port(p, 22)
 	p.path == ["Properties", "SecurityGroupIngress", 0, "CidrIp"]
 	p.fix == [
-		{"op": "test", "path": "/Properties/SecurityGroupIngress/0", "value": rule},
-		{"op": "remove", "path": "/Properties/SecurityGroupIngress/0"},
+		{"op": "test", "path": ["Properties", "SecurityGroupIngress", 0], "value": rule},
+		{"op": "remove", "path": ["Properties", "SecurityGroupIngress", 0]},
 	]
 	qs := ingress with input as cfn("AWS::EC2::SecurityGroupIngress", {"IpProtocol": "-1", "CidrIpv6": "::/0", "GroupId": {"Ref": "G"}})
 	some q in qs

@@ -4,6 +4,9 @@
 #   Every rule builds its results here, so each has a message, the path of
 #   the offending field (which Assay turns into file:line:column), and, where
 #   a safe automatic change exists, a JSON Patch `fix` that remediators apply.
+#   An operation's `path` (and `from`) may be a list of keys and indices, as
+#   here: Assay turns it into the RFC 6901 pointer of the patch it reports,
+#   which costs far less than building the pointer in Rego.
 package assay.lib.result
 
 import rego.v1
@@ -13,9 +16,10 @@ finding(msg, path) := {"msg": msg, "path": path}
 finding_with_fix(msg, path, ops) := {"msg": msg, "path": path, "fix": ops}
 
 # A JSON Patch that sets the value at `path`.
-set_to(path, value) := [{"op": "replace", "path": pointer(path), "value": value}]
+set_to(path, value) := [{"op": "replace", "path": path, "value": value}]
 
-# RFC 6901 pointer for a path of keys and indices. Keys rarely contain `~`
+# RFC 6901 pointer for a path of keys and indices, for a rule that needs the
+# string itself (a fix needs none: see above). Keys rarely contain `~`
 # or `/`, so the segments are first joined as they are, by one sprintf of
 # "/%v" per segment (a third cheaper than a sprintf each on the VM), and
 # escaped one by one only when that finds one.
@@ -58,4 +62,4 @@ ensure(doc, path, value) := [add_op(path, value)] if {
 	]
 }
 
-add_op(path, value) := {"op": "add", "path": pointer(path), "value": value}
+add_op(path, value) := {"op": "add", "path": path, "value": value}

@@ -14,34 +14,34 @@ test_pointer_of_plain_keys if {
 }
 
 test_set_to_builds_a_replace_op if {
-	set_to(["spec", "hostPID"], false) == [{"op": "replace", "path": "/spec/hostPID", "value": false}]
+	set_to(["spec", "hostPID"], false) == [{"op": "replace", "path": ["spec", "hostPID"], "value": false}]
 }
 
 test_ensure_adds_missing_parents if {
 	doc := {"spec": {"containers": [{"name": "a"}]}}
 	ops := ensure(doc, ["spec", "containers", 0, "securityContext", "runAsNonRoot"], true)
 	ops == [
-		{"op": "add", "path": "/spec/containers/0/securityContext", "value": {}},
-		{"op": "add", "path": "/spec/containers/0/securityContext/runAsNonRoot", "value": true},
+		{"op": "add", "path": ["spec", "containers", 0, "securityContext"], "value": {}},
+		{"op": "add", "path": ["spec", "containers", 0, "securityContext", "runAsNonRoot"], "value": true},
 	]
 }
 
 test_ensure_replaces_null_parent_and_existing_value if {
 	ensure({"spec": {"securityContext": null}}, ["spec", "securityContext", "runAsNonRoot"], true) == [
-		{"op": "add", "path": "/spec/securityContext", "value": {}},
-		{"op": "add", "path": "/spec/securityContext/runAsNonRoot", "value": true},
+		{"op": "add", "path": ["spec", "securityContext"], "value": {}},
+		{"op": "add", "path": ["spec", "securityContext", "runAsNonRoot"], "value": true},
 	]
-	ensure({"spec": {"securityContext": {"runAsNonRoot": false}}}, ["spec", "securityContext", "runAsNonRoot"], true) == [{"op": "add", "path": "/spec/securityContext/runAsNonRoot", "value": true}]
+	ensure({"spec": {"securityContext": {"runAsNonRoot": false}}}, ["spec", "securityContext", "runAsNonRoot"], true) == [{"op": "add", "path": ["spec", "securityContext", "runAsNonRoot"], "value": true}]
 }
 
 test_ensure_adds_every_missing_parent if {
 	ensure({"spec": {"template": null}}, ["spec", "template", "spec", "hostUsers"], false) == [
-		{"op": "add", "path": "/spec/template", "value": {}},
-		{"op": "add", "path": "/spec/template/spec", "value": {}},
-		{"op": "add", "path": "/spec/template/spec/hostUsers", "value": false},
+		{"op": "add", "path": ["spec", "template"], "value": {}},
+		{"op": "add", "path": ["spec", "template", "spec"], "value": {}},
+		{"op": "add", "path": ["spec", "template", "spec", "hostUsers"], "value": false},
 	]
 }
 
 test_ensure_top_level if {
-	ensure({}, ["spec"], {}) == [{"op": "add", "path": "/spec", "value": {}}]
+	ensure({}, ["spec"], {}) == [{"op": "add", "path": ["spec"], "value": {}}]
 }

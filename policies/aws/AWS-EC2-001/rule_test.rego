@@ -52,8 +52,8 @@ test_cloudformation_security_group if {
 	f.msg == "AWS::EC2::SecurityGroup allows SSH (22) from 0.0.0.0/0 in SecurityGroupIngress[0]"
 	f.path == ["Properties", "SecurityGroupIngress", 0, "CidrIp"]
 	f.fix == [
-		{"op": "test", "path": "/Properties/SecurityGroupIngress/0", "value": rule},
-		{"op": "remove", "path": "/Properties/SecurityGroupIngress/0"},
+		{"op": "test", "path": ["Properties", "SecurityGroupIngress", 0], "value": rule},
+		{"op": "remove", "path": ["Properties", "SecurityGroupIngress", 0]},
 	]
 }
 

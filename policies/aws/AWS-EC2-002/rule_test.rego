@@ -51,7 +51,7 @@ test_cloudformation_security_group if {
 	some f in fs
 	f.msg == "AWS::EC2::SecurityGroup allows RDP (3389) from ::/0 in SecurityGroupIngress[1]"
 	f.path == ["Properties", "SecurityGroupIngress", 1, "CidrIpv6"]
-	f.fix[1] == {"op": "remove", "path": "/Properties/SecurityGroupIngress/1"}
+	f.fix[1] == {"op": "remove", "path": ["Properties", "SecurityGroupIngress", 1]}
 }
 
 test_cloudformation_unknown_and_compliant if {

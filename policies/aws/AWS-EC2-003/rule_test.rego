@@ -44,8 +44,8 @@ test_cloudformation if {
 	some f in fs
 	f.msg == "AWS::EC2::SecurityGroup allows all traffic from 0.0.0.0/0 in SecurityGroupIngress[0]"
 	f.fix == [
-		{"op": "test", "path": "/Properties/SecurityGroupIngress/0", "value": {"IpProtocol": -1, "CidrIp": "0.0.0.0/0"}},
-		{"op": "remove", "path": "/Properties/SecurityGroupIngress/0"},
+		{"op": "test", "path": ["Properties", "SecurityGroupIngress", 0], "value": {"IpProtocol": -1, "CidrIp": "0.0.0.0/0"}},
+		{"op": "remove", "path": ["Properties", "SecurityGroupIngress", 0]},
 	]
 	gs := deny with input as {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {"IpProtocol": "udp", "FromPort": "0", "ToPort": "65535", "CidrIpv6": "::/0"}}
 	some g in gs

@@ -49,7 +49,7 @@ test_cloudformation_launch_template_optional if {
 	some f in fs
 	f.msg == "AWS::EC2::LaunchTemplate allows IMDSv1: LaunchTemplateData.MetadataOptions.HttpTokens is \"optional\", must be \"required\""
 	f.path == ["Properties", "LaunchTemplateData", "MetadataOptions", "HttpTokens"]
-	f.fix == [{"op": "add", "path": "/Properties/LaunchTemplateData/MetadataOptions/HttpTokens", "value": "required"}]
+	f.fix == [{"op": "add", "path": ["Properties", "LaunchTemplateData", "MetadataOptions", "HttpTokens"], "value": "required"}]
 }
 
 test_cloudformation_instance_without_options if {
@@ -57,8 +57,8 @@ test_cloudformation_instance_without_options if {
 	some f in fs
 	f.path == ["Properties"]
 	f.fix == [
-		{"op": "add", "path": "/Properties/MetadataOptions", "value": {}},
-		{"op": "add", "path": "/Properties/MetadataOptions/HttpTokens", "value": "required"},
+		{"op": "add", "path": ["Properties", "MetadataOptions"], "value": {}},
+		{"op": "add", "path": ["Properties", "MetadataOptions", "HttpTokens"], "value": "required"},
 	]
 }
 

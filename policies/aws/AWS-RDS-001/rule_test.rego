@@ -27,7 +27,7 @@ test_cloudformation_public if {
 	some f in fs
 	f.msg == "AWS::RDS::DBInstance is publicly accessible (PubliclyAccessible is true)"
 	f.path == ["Properties", "PubliclyAccessible"]
-	f.fix == [{"op": "replace", "path": "/Properties/PubliclyAccessible", "value": false}]
+	f.fix == [{"op": "replace", "path": ["Properties", "PubliclyAccessible"], "value": false}]
 }
 
 test_cloudformation_unset_or_unknown if {

@@ -27,7 +27,7 @@ test_cloudformation if {
 	fs := deny with input as {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "mysql", "AutoMinorVersionUpgrade": "false"}}
 	some f in fs
 	f.msg == "AWS::RDS::DBInstance does not apply minor engine upgrades automatically (AutoMinorVersionUpgrade is false)"
-	f.fix == [{"op": "replace", "path": "/Properties/AutoMinorVersionUpgrade", "value": true}]
+	f.fix == [{"op": "replace", "path": ["Properties", "AutoMinorVersionUpgrade"], "value": true}]
 	count(deny) == 0 with input as {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "mysql"}}
 	count(deny) == 0 with input as {"Type": "AWS::RDS::DBInstance", "Properties": {"AutoMinorVersionUpgrade": {"Ref": "Upgrade"}}}
 }

@@ -40,7 +40,7 @@ test_cloudformation_access_control if {
 	some f in fs
 	f.msg == "AWS::S3::Bucket grants READ and WRITE access to everyone: AccessControl is \"PublicReadWrite\""
 	f.path == ["Properties", "AccessControl"]
-	f.fix == [{"op": "replace", "path": "/Properties/AccessControl", "value": "Private"}]
+	f.fix == [{"op": "replace", "path": ["Properties", "AccessControl"], "value": "Private"}]
 }
 
 test_cloudformation_compliant_and_unknown if {

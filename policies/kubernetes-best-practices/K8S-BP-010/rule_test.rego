@@ -6,7 +6,7 @@ test_latest_with_if_not_present_denied_with_fix if {
 	some f in deny with input as {"kind": "Pod", "spec": {"containers": [{"name": "a", "image": "app:latest", "imagePullPolicy": "IfNotPresent"}]}}
 	f.msg == "container \"a\" pulls mutable image \"app:latest\" with imagePullPolicy IfNotPresent; use Always"
 	f.path == ["spec", "containers", 0, "imagePullPolicy"]
-	f.fix == [{"op": "replace", "path": "/spec/containers/0/imagePullPolicy", "value": "Always"}]
+	f.fix == [{"op": "replace", "path": ["spec", "containers", 0, "imagePullPolicy"], "value": "Always"}]
 }
 
 test_untagged_with_never_denied_without_fix if {

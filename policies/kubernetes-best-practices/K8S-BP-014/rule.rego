@@ -23,7 +23,7 @@ import rego.v1
 
 import data.assay.lib.inventory as inv
 
-deny contains inv.finding_with_fix(o, msg, ["spec", "replicas"], [{"op": "remove", "path": "/spec/replicas"}]) if {
+deny contains inv.finding_with_fix(o, msg, ["spec", "replicas"], [{"op": "remove", "path": ["spec", "replicas"]}]) if {
 	some kind in ["Deployment", "StatefulSet"]
 	some o in inv.objects_of_kind(kind)
 	o.object.spec.replicas != null

@@ -13,7 +13,7 @@ test_replicas_with_hpa_denied if {
 		"msg": "Deployment \"web\" sets spec.replicas although HorizontalPodAutoscaler \"web-hpa\" scales it",
 		"path": ["spec", "replicas"],
 		"resource": {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "shop", "name": "web"},
-		"fix": [{"op": "remove", "path": "/spec/replicas"}],
+		"fix": [{"op": "remove", "path": ["spec", "replicas"]}],
 	}}
 }
 

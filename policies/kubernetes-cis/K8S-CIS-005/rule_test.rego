@@ -7,7 +7,7 @@ test_default_account_without_setting_denied if {
 	findings == {{
 		"msg": "ServiceAccount \"default\" must set automountServiceAccountToken=false",
 		"path": ["metadata", "name"],
-		"fix": [{"op": "add", "path": "/automountServiceAccountToken", "value": false}],
+		"fix": [{"op": "add", "path": ["automountServiceAccountToken"], "value": false}],
 	}}
 }
 
@@ -16,7 +16,7 @@ test_default_account_automount_true_denied if {
 	findings == {{
 		"msg": "ServiceAccount \"default\" must set automountServiceAccountToken=false, not true",
 		"path": ["automountServiceAccountToken"],
-		"fix": [{"op": "replace", "path": "/automountServiceAccountToken", "value": false}],
+		"fix": [{"op": "replace", "path": ["automountServiceAccountToken"], "value": false}],
 	}}
 }
 

@@ -84,7 +84,7 @@ deny contains result.finding_with_fix(msg, path, fix) if {
 drop_path(c) := array.concat(c.path, ["securityContext", "capabilities", "drop"])
 
 # The drop list exists: point at it and append NET_RAW.
-drop_fix(c) := [drop_path(c), [{"op": "add", "path": result.pointer(array.concat(drop_path(c), ["-"])), "value": "NET_RAW"}]] if {
+drop_fix(c) := [drop_path(c), [{"op": "add", "path": array.concat(drop_path(c), ["-"]), "value": "NET_RAW"}]] if {
 	is_array(capabilities(c).drop)
 }
 

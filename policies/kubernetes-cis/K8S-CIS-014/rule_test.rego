@@ -10,9 +10,9 @@ test_missing_drop_denied_with_fix if {
 		"msg": "container \"a\" must drop NET_RAW (or ALL) in securityContext.capabilities.drop",
 		"path": ["spec", "containers", 0],
 		"fix": [
-			{"op": "add", "path": "/spec/containers/0/securityContext", "value": {}},
-			{"op": "add", "path": "/spec/containers/0/securityContext/capabilities", "value": {}},
-			{"op": "add", "path": "/spec/containers/0/securityContext/capabilities/drop", "value": ["NET_RAW"]},
+			{"op": "add", "path": ["spec", "containers", 0, "securityContext"], "value": {}},
+			{"op": "add", "path": ["spec", "containers", 0, "securityContext", "capabilities"], "value": {}},
+			{"op": "add", "path": ["spec", "containers", 0, "securityContext", "capabilities", "drop"], "value": ["NET_RAW"]},
 		],
 	}}
 }
@@ -22,7 +22,7 @@ test_drop_list_without_net_raw_appended if {
 	findings == {{
 		"msg": "container \"a\" must drop NET_RAW (or ALL) in securityContext.capabilities.drop",
 		"path": ["spec", "containers", 0, "securityContext", "capabilities", "drop"],
-		"fix": [{"op": "add", "path": "/spec/containers/0/securityContext/capabilities/drop/-", "value": "NET_RAW"}],
+		"fix": [{"op": "add", "path": ["spec", "containers", 0, "securityContext", "capabilities", "drop", "-"], "value": "NET_RAW"}],
 	}}
 }
 

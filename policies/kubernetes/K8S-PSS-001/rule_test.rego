@@ -5,7 +5,7 @@ import rego.v1
 test_pod_level_host_process_denied if {
 	some f in deny with input as {"kind": "Pod", "spec": {"securityContext": {"windowsOptions": {"hostProcess": true}}, "containers": [{"name": "a"}]}}
 	f.path == ["spec", "securityContext", "windowsOptions", "hostProcess"]
-	f.fix == [{"op": "replace", "path": "/spec/securityContext/windowsOptions/hostProcess", "value": false}]
+	f.fix == [{"op": "replace", "path": ["spec", "securityContext", "windowsOptions", "hostProcess"], "value": false}]
 }
 
 test_ephemeral_container_host_process_denied if {

@@ -5,7 +5,7 @@ import rego.v1
 test_unmasked_denied if {
 	some f in deny with input as {"kind": "Pod", "spec": {"containers": [{"name": "a", "securityContext": {"procMount": "Unmasked"}}]}}
 	f.msg == "container \"a\" must not set securityContext.procMount to \"Unmasked\""
-	f.fix == [{"op": "replace", "path": "/spec/containers/0/securityContext/procMount", "value": "Default"}]
+	f.fix == [{"op": "replace", "path": ["spec", "containers", 0, "securityContext", "procMount"], "value": "Default"}]
 }
 
 test_default_allowed if {

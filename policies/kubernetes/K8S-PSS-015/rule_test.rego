@@ -18,8 +18,8 @@ test_unset_everywhere_denied if {
 	some f in findings
 	f.msg == "pod or container \"a\" must set securityContext.runAsNonRoot=true"
 	f.fix == [
-		{"op": "add", "path": "/spec/containers/0/securityContext", "value": {}},
-		{"op": "add", "path": "/spec/containers/0/securityContext/runAsNonRoot", "value": true},
+		{"op": "add", "path": ["spec", "containers", 0, "securityContext"], "value": {}},
+		{"op": "add", "path": ["spec", "containers", 0, "securityContext", "runAsNonRoot"], "value": true},
 	]
 }
 
@@ -34,7 +34,7 @@ test_container_false_overrides_pod_true if {
 	some f in findings
 	f.msg == "container \"a\" must not set securityContext.runAsNonRoot=false"
 	f.path == ["spec", "containers", 0, "securityContext", "runAsNonRoot"]
-	f.fix == [{"op": "replace", "path": "/spec/containers/0/securityContext/runAsNonRoot", "value": true}]
+	f.fix == [{"op": "replace", "path": ["spec", "containers", 0, "securityContext", "runAsNonRoot"], "value": true}]
 }
 
 test_pod_false_denied_even_when_containers_set_true if {

@@ -49,6 +49,6 @@ drops_all(c) if {
 }
 
 # Append to an existing drop list; otherwise create it.
-add_all(field) := [{"op": "add", "path": concat("", [result.pointer(field), "/-"]), "value": "ALL"}] if {
+add_all(field) := [{"op": "add", "path": array.concat(field, ["-"]), "value": "ALL"}] if {
 	is_array(object.get(input, field, null))
 } else := result.ensure(input, field, ["ALL"])

@@ -31,12 +31,12 @@ test_missing_capabilities_denied_at_nearest_parent if {
 test_fix_creates_or_appends if {
 	created := deny with input as pod([{"name": "a"}])
 	{f.fix | some f in created} == {[
-		{"op": "add", "path": "/spec/containers/0/securityContext", "value": {}},
-		{"op": "add", "path": "/spec/containers/0/securityContext/capabilities", "value": {}},
-		{"op": "add", "path": "/spec/containers/0/securityContext/capabilities/drop", "value": ["ALL"]},
+		{"op": "add", "path": ["spec", "containers", 0, "securityContext"], "value": {}},
+		{"op": "add", "path": ["spec", "containers", 0, "securityContext", "capabilities"], "value": {}},
+		{"op": "add", "path": ["spec", "containers", 0, "securityContext", "capabilities", "drop"], "value": ["ALL"]},
 	]}
 	appended := deny with input as pod([{"name": "a", "securityContext": {"capabilities": {"drop": ["NET_RAW"]}}}])
-	{f.fix | some f in appended} == {[{"op": "add", "path": "/spec/containers/0/securityContext/capabilities/drop/-", "value": "ALL"}]}
+	{f.fix | some f in appended} == {[{"op": "add", "path": ["spec", "containers", 0, "securityContext", "capabilities", "drop", "-"], "value": "ALL"}]}
 }
 
 test_all_is_case_sensitive if {

@@ -8,7 +8,7 @@ test_unmasked_denied if {
 	some f in findings
 	f.msg == "container \"a\" must not set securityContext.procMount to \"Unmasked\""
 	f.path == ["spec", "containers", 0, "securityContext", "procMount"]
-	f.fix == [{"op": "replace", "path": "/spec/containers/0/securityContext/procMount", "value": "Default"}]
+	f.fix == [{"op": "replace", "path": ["spec", "containers", 0, "securityContext", "procMount"], "value": "Default"}]
 }
 
 # The difference from the baseline rule: no relaxation for user namespaces.
