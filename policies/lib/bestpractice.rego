@@ -66,6 +66,21 @@ tag_of(segment) := substring(segment, i + 1, -1) if {
 	i >= 0
 } else := ""
 
+# Each workload container whose image is a string, with the image and its
+# reference parsed once per resource for every rule that needs them (on the
+# VM a parse costs about what a dozen simple comparisons do, and three rules
+# ask).
+workload_images := [{"container": c, "image": image, "ref": image_ref(image), "mutable": mutable} |
+	some c in workload_containers
+	image := c.container.image
+	is_string(image)
+	mutable := is_mutable(image)
+]
+
+is_mutable(image) if mutable_image(image)
+
+else := false
+
 # The image may resolve to different content over time: no digest, and no
 # tag or the `latest` tag.
 mutable_image(image) if mutable_ref(image_ref(image))

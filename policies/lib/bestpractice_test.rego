@@ -72,3 +72,16 @@ test_probe_target_prefers_the_container_with_ports if {
 	probe_target.name == "app" with input as pod
 	probe_target.name == "log" with input as {"kind": "Pod", "spec": {"containers": [{"name": "log"}, {"name": "app"}]}}
 }
+
+test_workload_images_parse_each_string_image_once if {
+	pod := {"kind": "Pod", "spec": {"containers": [
+		{"name": "a", "image": "registry:5000/app"},
+		{"name": "b", "image": "app:1.2@sha256:abc"},
+		{"name": "c", "image": 7},
+	]}}
+	images := workload_images with input as pod
+	[[i.container.name, i.ref, i.mutable] | some i in images] == [
+		["a", {"tag": "", "digest": ""}, true],
+		["b", {"tag": "1.2", "digest": "sha256:abc"}, false],
+	]
+}

@@ -24,12 +24,11 @@ import data.assay.lib.kubernetes as k8s
 import data.assay.lib.result
 
 deny contains result.finding(msg, path) if {
-	some c in bp.workload_containers
-	image := c.container.image
-	ref := bp.image_ref(image)
-	bp.mutable_ref(ref)
+	some i in bp.workload_images
+	i.mutable
+	c := i.container
 	path := array.concat(c.path, ["image"])
-	msg := sprintf("%s image %q %s", [k8s.container_label(c), image, problem(ref.tag)])
+	msg := sprintf("%s image %q %s", [k8s.container_label(c), i.image, problem(i.ref.tag)])
 }
 
 problem("") := "has no tag and resolves to latest"

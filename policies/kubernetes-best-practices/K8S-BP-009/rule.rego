@@ -26,11 +26,10 @@ import data.assay.lib.kubernetes as k8s
 import data.assay.lib.result
 
 warn contains result.finding(msg, path) if {
-	some c in bp.workload_containers
-	image := c.container.image
-	ref := bp.image_ref(image)
-	ref.digest == ""
-	not bp.mutable_ref(ref)
+	some i in bp.workload_images
+	i.ref.digest == ""
+	not i.mutable
+	c := i.container
 	path := array.concat(c.path, ["image"])
-	msg := sprintf("%s image %q is not pinned by digest", [k8s.container_label(c), image])
+	msg := sprintf("%s image %q is not pinned by digest", [k8s.container_label(c), i.image])
 }

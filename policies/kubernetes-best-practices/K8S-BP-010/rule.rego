@@ -36,8 +36,9 @@ deny contains result.finding(message(o), o.path) if {
 }
 
 offending contains {"container": c, "path": path, "policy": policy} if {
-	some c in bp.workload_containers
-	bp.mutable_image(c.container.image)
+	some i in bp.workload_images
+	i.mutable
+	c := i.container
 	policy := c.container.imagePullPolicy
 	policy in {"IfNotPresent", "Never"}
 	path := array.concat(c.path, ["imagePullPolicy"])
