@@ -725,22 +725,62 @@ fn push_item(
     resource: &Resource,
     out: &mut Vec<Finding>,
 ) {
-    let json = serde_json::to_value(item).unwrap_or(Value::Null);
-    let (message, path, fix) = match &json {
-        Value::String(s) => (s.clone(), Vec::new(), None),
-        Value::Object(m) => {
-            let msg = m
-                .get("msg")
-                .or_else(|| m.get("message"))
-                .and_then(Value::as_str)
-                .map_or_else(|| rule.meta.title.to_string(), str::to_string);
-            let path = m.get("path").map(parse_path).unwrap_or_default();
-            let fix = m.get("fix").filter(|f| !f.is_null()).map(patch_pointers);
+    // Read straight from the engine's value: converting the whole result to
+    // JSON first cost more than the rest of making the finding.
+    let (message, path, fix) = match item {
+        regorus::Value::String(s) => (s.to_string(), Vec::new(), None),
+        regorus::Value::Object(m) => {
+            let (mut msg, mut message, mut path, mut fix) = (None, None, None, None);
+            for (k, v) in m.iter() {
+                let regorus::Value::String(k) = k else {
+                    continue;
+                };
+                match &**k {
+                    "msg" => msg = Some(v),
+                    "message" => message = Some(v),
+                    "path" => path = Some(v),
+                    "fix" => fix = Some(v),
+                    _ => {}
+                }
+            }
+            let msg = match msg.or(message) {
+                Some(regorus::Value::String(s)) => s.to_string(),
+                _ => rule.meta.title.to_string(),
+            };
+            let path = path.map(parse_engine_path).unwrap_or_default();
+            let fix = fix
+                .filter(|f| !matches!(f, regorus::Value::Null))
+                .map(|f| patch_pointers(&serde_json::to_value(f).unwrap_or(Value::Null)));
             (msg, path, fix)
         }
-        other => (other.to_string(), Vec::new(), None),
+        other => (
+            serde_json::to_value(other)
+                .unwrap_or(Value::Null)
+                .to_string(),
+            Vec::new(),
+            None,
+        ),
     };
     out.push(make(rule, status, resource, message, path, fix));
+}
+
+/// [`parse_path`] of a path as the engine returned it.
+fn parse_engine_path(v: &regorus::Value) -> Vec<PathSegment> {
+    match v {
+        regorus::Value::Array(items) => items
+            .iter()
+            .filter_map(|s| match s {
+                regorus::Value::String(k) => Some(PathSegment::Key(k.to_string())),
+                regorus::Value::Number(n) => n
+                    .as_u64()
+                    .and_then(|i| usize::try_from(i).ok())
+                    .map(PathSegment::Index),
+                _ => None,
+            })
+            .collect(),
+        regorus::Value::String(p) => parse_path(&Value::String(p.to_string())),
+        _ => Vec::new(),
+    }
 }
 
 /// A fix as the rule gave it, with each JSON Patch operation's `path` and

@@ -113,12 +113,18 @@ impl fmt::Display for PathSegment {
 
 /// Renders a path as a JSON pointer (`/spec/containers/0/image`).
 pub fn json_pointer(path: &[PathSegment]) -> String {
-    let mut out = String::new();
+    use std::fmt::Write;
+    let mut out = String::with_capacity(path.len() * 12);
     for seg in path {
         out.push('/');
         match seg {
-            PathSegment::Index(i) => out.push_str(&i.to_string()),
-            PathSegment::Key(k) => out.push_str(&k.replace('~', "~0").replace('/', "~1")),
+            PathSegment::Index(i) => {
+                let _ = write!(out, "{i}");
+            }
+            PathSegment::Key(k) if k.contains(['~', '/']) => {
+                out.push_str(&k.replace('~', "~0").replace('/', "~1"));
+            }
+            PathSegment::Key(k) => out.push_str(k),
         }
     }
     out
