@@ -1436,9 +1436,9 @@ mod tests {
             .collect()
     }
 
-    /// What `set` finds on one resource of `kind` with `body`.
-    fn findings(set: &PolicySet, kind: &str, body: serde_json::Value) -> Vec<crate::Finding> {
-        let r = Resource {
+    /// A live Kubernetes resource `x` of `kind` with `body`.
+    fn resource(kind: &str, body: serde_json::Value) -> Resource {
+        Resource {
             id: ResourceId {
                 provider: Provider::Kubernetes,
                 kind: kind.into(),
@@ -1449,7 +1449,12 @@ mod tests {
                 endpoint: "test".into(),
             },
             body,
-        };
+        }
+    }
+
+    /// What `set` finds on one resource of `kind` with `body`.
+    fn findings(set: &PolicySet, kind: &str, body: serde_json::Value) -> Vec<crate::Finding> {
+        let r = resource(kind, body);
         let ctx = EvalContext {
             waivers: Vec::new(),
             today: Date::from_unix_days(0),
@@ -1478,18 +1483,7 @@ mod tests {
             waivers: Vec::new(),
             today: Date::from_unix_days(0),
         };
-        let res = |kind: &str| Resource {
-            id: ResourceId {
-                provider: Provider::Kubernetes,
-                kind: kind.into(),
-                scope: String::new(),
-                name: "x".into(),
-            },
-            source: Source::Live {
-                endpoint: "test".into(),
-            },
-            body: serde_json::json!({"spec": {"bad": true}}),
-        };
+        let res = |kind: &str| resource(kind, serde_json::json!({"spec": {"bad": true}}));
         let mut ev = crate::Evaluator::new(&set, &ctx);
         let rules = |out: &[crate::Finding]| out.iter().map(|f| f.rule.clone()).collect::<Vec<_>>();
 
