@@ -303,6 +303,35 @@ pub fn default_path() -> PathBuf {
     base.join("assay").join("state.db")
 }
 
+/// How long a writer waits for another to finish.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The database was busy or locked by another connection.
+fn is_busy(e: &StateError) -> bool {
+    matches!(e, StateError::Sqlite { source, .. } if matches!(
+        source.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    ))
+}
+
+/// `open` again while SQLite answers "database is locked" at once, without
+/// waiting out the busy timeout: it does so to a connection made while
+/// another process switches a fresh database to WAL or recovers its WAL
+/// index — when several scans record at once.
+fn retry_busy<T>(mut open: impl FnMut() -> Result<T, StateError>) -> Result<T, StateError> {
+    let started = std::time::Instant::now();
+    let mut pause = Duration::from_millis(5);
+    loop {
+        match open() {
+            Err(e) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+}
+
 fn connect(path: &Path) -> Result<Connection, StateError> {
     let name = path.display().to_string();
     let sql = |source| StateError::Sqlite {
@@ -310,7 +339,7 @@ fn connect(path: &Path) -> Result<Connection, StateError> {
         source,
     };
     let conn = Connection::open(path).map_err(sql)?;
-    conn.busy_timeout(Duration::from_secs(60)).map_err(sql)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(sql)?;
     conn.pragma_update(None, "synchronous", "NORMAL")
@@ -329,13 +358,14 @@ impl Store {
                 source,
             })?;
         }
-        let mut store = Store {
-            conn: connect(path)?,
-            path: path.display().to_string(),
-            known: std::cell::RefCell::new(None),
-        };
-        store.migrate()?;
-        Ok(store)
+        retry_busy(|| {
+            let mut store = Store {
+                conn: connect(path)?,
+                path: path.display().to_string(),
+                known: std::cell::RefCell::new(None),
+            };
+            store.migrate().map(|()| store)
+        })
     }
 
     /// Where the database lives.
@@ -405,7 +435,7 @@ impl Store {
     /// A recorder for one scan: add resources from any thread, then
     /// [`Store::commit_scan`]. It has a connection of its own.
     pub fn recorder(&self) -> Result<Recorder, StateError> {
-        let conn = connect(Path::new(&self.path))?;
+        let conn = retry_busy(|| connect(Path::new(&self.path)))?;
         let cached = self.known.borrow().clone();
         let known = match cached {
             Some(k) => k,

@@ -227,3 +227,28 @@ fn an_older_database_is_migrated_in_place_keeping_its_scans() {
     store.set_job_run("nightly", 43, Some(1)).unwrap();
     assert_eq!(store.job_last_run("nightly").unwrap(), Some((43, Some(1))));
 }
+
+#[test]
+fn an_open_refused_as_busy_is_tried_again_and_other_errors_are_not() {
+    let error = |code| StateError::Sqlite {
+        path: "x".into(),
+        source: rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None),
+    };
+    let mut calls = 0;
+    let opened = retry_busy(|| {
+        calls += 1;
+        if calls < 3 {
+            Err(error(rusqlite::ffi::SQLITE_BUSY))
+        } else {
+            Ok(calls)
+        }
+    });
+    assert_eq!(opened.unwrap(), 3);
+    let mut calls = 0;
+    let failed = retry_busy(|| -> Result<(), StateError> {
+        calls += 1;
+        Err(error(rusqlite::ffi::SQLITE_CORRUPT))
+    });
+    assert!(failed.is_err());
+    assert_eq!(calls, 1);
+}
