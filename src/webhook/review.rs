@@ -53,7 +53,13 @@ pub struct Request {
 
 /// Parse an AdmissionReview body.
 pub fn parse(body: &[u8]) -> Result<Request, String> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| format!("malformed JSON: {e}"))?;
+    let mut v: Value = serde_json::from_slice(body).map_err(|e| format!("malformed JSON: {e}"))?;
+    // The object is moved out, not copied (it is most of the body).
+    let object = v
+        .get_mut("request")
+        .and_then(|r| r.get_mut("object"))
+        .map(Value::take)
+        .unwrap_or(Value::Null);
     let api_version = v
         .get("apiVersion")
         .and_then(Value::as_str)
@@ -100,7 +106,7 @@ pub fn parse(body: &[u8]) -> Result<Request, String> {
             })
             .unwrap_or_default(),
         dry_run: r.get("dryRun").and_then(Value::as_bool).unwrap_or(false),
-        object: r.get("object").cloned().unwrap_or(Value::Null),
+        object,
     })
 }
 
@@ -136,9 +142,10 @@ pub fn skip(req: &Request, opts: &Options) -> Option<Skip> {
     None
 }
 
-/// The resource under review, secrets redacted as collectors do.
-pub fn resource(req: &Request) -> Resource {
-    let mut body = req.object.clone();
+/// The resource under review, secrets redacted as collectors do; the
+/// object is moved out of `req` (left `null`).
+pub fn resource(req: &mut Request) -> Resource {
+    let mut body = std::mem::take(&mut req.object);
     if body.get("kind").and_then(Value::as_str) == Some("Secret") {
         assay_collectors::files::redact_secret(&mut body);
     }
@@ -344,8 +351,8 @@ mod tests {
     #[test]
     fn generate_name_and_secret_redaction() {
         let secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"generateName": "tok-"}, "data": {"k": "c2VjcmV0"}});
-        let req = parse(&body("CREATE", "shop", secret, json!({"name": ""}))).unwrap();
-        let r = resource(&req);
+        let mut req = parse(&body("CREATE", "shop", secret, json!({"name": ""}))).unwrap();
+        let r = resource(&mut req);
         assert_eq!(r.id.name, "tok-");
         assert_eq!(r.body["data"]["k"], "<redacted>");
     }
