@@ -164,12 +164,24 @@ resources_path(c, section) := array.concat(c.path, ["resources", section]) if {
 	is_object(c.container.resources)
 } else := c.path
 
-# The container sets resources.<section>.<name>.
-container_sets(c, section, name) if object.get(c.container, ["resources", section, name], null) != null
+# The `<section>.<name>` entries ("requests.cpu", "limits.memory", …) that
+# `resources` sets (non-null); none when it is not an object.
+resources_set(resources) := {concat(".", [section, name]) |
+	some section in ["requests", "limits"]
+	some name in ["cpu", "memory"]
+	object.get(resources, [section, name], null) != null
+} if is_object(resources)
 
-# The pod sets spec.resources.<section>.<name> (pod-level resources), which
-# bounds all its containers together.
-pod_sets(section, name) if object.get(k8s.pod_spec.spec, ["resources", section, name], null) != null
+else := set()
+
+# What the pod spec's own resources set (pod-level resources bound all its
+# containers together); computed once per resource for the four rules.
+pod_resources := resources_set(object.get(k8s.pod_spec.spec, "resources", {}))
+
+# Each workload container with what its resources set.
+container_resources := [{"container": c, "set": resources_set(object.get(c.container, "resources", {}))} |
+	some c in workload_containers
+]
 
 # ---------------------------------------------------------------------------
 # Probes.

@@ -85,3 +85,20 @@ test_workload_images_parse_each_string_image_once if {
 		["b", {"tag": "1.2", "digest": "sha256:abc"}, false],
 	]
 }
+
+test_resources_set_once_per_container_and_pod if {
+	pod := {"kind": "Pod", "spec": {
+		"resources": {"limits": {"memory": "1Gi"}},
+		"containers": [
+			{"name": "a", "resources": {"requests": {"cpu": "1", "memory": null}, "limits": {"cpu": "2"}}},
+			{"name": "b", "resources": null},
+			{"name": "c"},
+		],
+	}}
+	pod_resources == {"limits.memory"} with input as pod
+	[[r.container.name, r.set] | some r in container_resources] == [
+		["a", {"requests.cpu", "limits.cpu"}],
+		["b", set()],
+		["c", set()],
+	] with input as pod
+}

@@ -22,10 +22,11 @@ import data.assay.lib.kubernetes as k8s
 import data.assay.lib.result
 
 deny contains result.finding(msg, bp.resources_path(c, "requests")) if {
-	not bp.pod_sets("requests", "cpu")
-	not bp.pod_sets("limits", "cpu")
-	some c in bp.workload_containers
-	not bp.container_sets(c, "requests", "cpu")
-	not bp.container_sets(c, "limits", "cpu")
+	not "requests.cpu" in bp.pod_resources
+	not "limits.cpu" in bp.pod_resources
+	some r in bp.container_resources
+	not "requests.cpu" in r.set
+	not "limits.cpu" in r.set
+	c := r.container
 	msg := sprintf("%s must set resources.requests.cpu", [k8s.container_label(c)])
 }

@@ -22,10 +22,11 @@ import data.assay.lib.kubernetes as k8s
 import data.assay.lib.result
 
 deny contains result.finding(msg, bp.resources_path(c, "requests")) if {
-	not bp.pod_sets("requests", "memory")
-	not bp.pod_sets("limits", "memory")
-	some c in bp.workload_containers
-	not bp.container_sets(c, "requests", "memory")
-	not bp.container_sets(c, "limits", "memory")
+	not "requests.memory" in bp.pod_resources
+	not "limits.memory" in bp.pod_resources
+	some r in bp.container_resources
+	not "requests.memory" in r.set
+	not "limits.memory" in r.set
+	c := r.container
 	msg := sprintf("%s must set resources.requests.memory", [k8s.container_label(c)])
 }

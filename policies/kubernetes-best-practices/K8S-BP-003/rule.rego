@@ -24,8 +24,9 @@ import data.assay.lib.kubernetes as k8s
 import data.assay.lib.result
 
 deny contains result.finding(msg, bp.resources_path(c, "limits")) if {
-	not bp.pod_sets("limits", "memory")
-	some c in bp.workload_containers
-	not bp.container_sets(c, "limits", "memory")
+	not "limits.memory" in bp.pod_resources
+	some r in bp.container_resources
+	not "limits.memory" in r.set
+	c := r.container
 	msg := sprintf("%s must set resources.limits.memory", [k8s.container_label(c)])
 }

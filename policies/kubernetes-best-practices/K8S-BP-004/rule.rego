@@ -26,8 +26,9 @@ import data.assay.lib.kubernetes as k8s
 import data.assay.lib.result
 
 warn contains result.finding(msg, bp.resources_path(c, "limits")) if {
-	not bp.pod_sets("limits", "cpu")
-	some c in bp.workload_containers
-	not bp.container_sets(c, "limits", "cpu")
+	not "limits.cpu" in bp.pod_resources
+	some r in bp.container_resources
+	not "limits.cpu" in r.set
+	c := r.container
 	msg := sprintf("%s has no resources.limits.cpu", [k8s.container_label(c)])
 }
