@@ -14,6 +14,7 @@ pub mod policies;
 pub mod scan;
 pub mod schedule;
 pub mod state;
+pub mod timings;
 pub mod watch;
 pub mod webhook;
 

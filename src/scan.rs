@@ -97,6 +97,7 @@ pub fn files_target(paths: &[String]) -> String {
 pub fn run_hooked(args: &ScanArgs, hooks: &Hooks<'_>) -> ScanOutcome {
     let show_progress =
         !args.quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    let mut phases = crate::timings::Phases::start();
     let (mut set, mut errors) = policies::load(&PolicyChoice {
         no_builtin: args.policy.no_builtin,
         packs: args.policy.packs.clone(),
@@ -170,6 +171,7 @@ pub fn run_hooked(args: &ScanArgs, hooks: &Hooks<'_>) -> ScanOutcome {
         outcome.target = target;
         return named(outcome);
     }
+    phases.mark("load policies");
     let inputs = discover(&args.paths, &mut errors);
 
     let ctx = EvalContext {
@@ -268,10 +270,13 @@ pub fn run_hooked(args: &ScanArgs, hooks: &Hooks<'_>) -> ScanOutcome {
     if show_progress && total >= 200 {
         eprint!("\r\x1b[2K");
     }
+    phases.mark("read and evaluate files");
     if !keep_all && set.inventory_rules().next().is_some() {
         Evaluator::new(&set, &ctx).evaluate_inventory(&kept, &mut report.findings);
+        phases.mark("cross-resource rules");
     }
     let mut outcome = finish(args, &set, report, &kinds, errors);
+    phases.mark("sort and summarise");
     outcome.target = files_target(&args.paths);
     named(outcome)
 }
@@ -736,12 +741,16 @@ pub fn scan_with(
         Ok(ex) => ex,
         Err(code) => return code,
     };
+    let mut phases = crate::timings::Phases::start();
     let code = render_executed(args, &ex);
+    phases.mark("render report");
     if let (Some(store), Some(id)) = (ex.store.as_ref(), ex.scan_id) {
         if !routes.is_empty() {
             crate::state::notify(store, &routes, &ex.outcome.target, id, args.quiet);
         }
     }
+    drop(ex);
+    phases.mark("free");
     code
 }
 
