@@ -316,6 +316,29 @@ fn inventory_rules_run_once_and_point_at_the_resource_they_name() {
 }
 
 #[test]
+fn an_inventory_finding_about_an_unscanned_resource_is_an_error_of_its_rule() {
+    let out = assay(&[
+        "scan",
+        "--no-builtin",
+        "--policy",
+        "testdata/authoring/inventory/ghost.rego",
+        "--format",
+        "json",
+        "testdata/authoring/inventory/resources.yaml",
+    ]);
+    let report = json(&out);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report:#}");
+    assert_eq!(findings[0]["rule"], "TEST-INV-002");
+    assert_eq!(findings[0]["status"], "error");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("must name a scanned resource") && message.contains(r#""name":"ghost""#),
+        "{message}"
+    );
+}
+
+#[test]
 fn validating_admission_policies_run_in_cel_with_params_and_namespace_selectors() {
     let out = assay(&[
         "scan",

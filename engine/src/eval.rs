@@ -363,10 +363,11 @@ where
     }
 
     /// Evaluate the inventory-scoped rules once over `resources`, which
-    /// must be the resources `data.inventory` was built from. The rules
-    /// run concurrently, on copies of the engine. (They stay on the
-    /// interpreter: regorus 0.14's VM disagrees with it on several of the
-    /// built-in inventory rules' fixtures.)
+    /// must be the resources `data.inventory` was built from. Each rule
+    /// entry runs as a task of its own on a copy of the engine (a few
+    /// rules take most of the time; one task each lets the cores share
+    /// them out), while the key index of the resources is built; then the
+    /// results become findings, in chunks, on all cores.
     pub fn evaluate_inventory<R>(&mut self, resources: &[R], out: &mut Vec<Finding>)
     where
         R: std::borrow::Borrow<Resource> + Sync,
@@ -374,54 +375,68 @@ where
         C: Sync,
     {
         let start = out.len();
-        let index = crate::inventory::index(resources);
         let set: &PolicySet = &self.set;
         let ctx: &EvalContext = &self.ctx;
-        let rules: Vec<&Rule> = set.inventory_rules().map(|(_, r)| r).collect();
-        let found: Vec<Vec<Finding>> = rules
-            .par_iter()
-            .map_init(
-                || {
-                    let mut engine = set.engine.clone();
-                    engine.set_input(regorus::Value::new_object());
-                    engine
-                },
-                |engine, rule| {
-                    let mut out = Vec::new();
-                    for (entry, path) in &rule.entries {
-                        let value = match inventory_value(set, engine, path) {
-                            Ok(v) => v,
-                            Err(e) => {
-                                out.push(inventory_error(rule, &e));
-                                continue;
-                            }
-                        };
-                        for item in result_items(&value) {
-                            let json = serde_json::to_value(item).unwrap_or(Value::Null);
-                            let resource = crate::inventory::target(&json)
-                                .and_then(|k| index.get(&k))
-                                .and_then(|&r| resources.get(r))
-                                .map(std::borrow::Borrow::borrow);
-                            match resource {
-                                Some(resource) => {
-                                    let at = out.len();
-                                    push_item(rule, status_of(*entry), item, resource, &mut out);
-                                    if let Some(new) = out.get_mut(at..) {
-                                        waiver::apply(new, resource, &ctx.waivers, ctx.today);
-                                    }
-                                }
-                                None => out.push(inventory_error(
-                                    rule,
-                                    &format!(
-                                        "an inventory rule's result must name a scanned resource in `resource` ({{apiVersion, kind, namespace, name}}), got {json}"
-                                    ),
-                                )),
+        let entries: Vec<(&Rule, Status, &str)> = set
+            .inventory_rules()
+            .flat_map(|(_, r)| {
+                r.entries
+                    .iter()
+                    .map(move |(e, p)| (r, status_of(*e), p.as_str()))
+            })
+            .collect();
+        let (index, values) = rayon::join(
+            || crate::inventory::index(resources),
+            || {
+                entries
+                    .par_iter()
+                    .with_max_len(1)
+                    .map_init(
+                        || {
+                            let mut engine = set.engine.clone();
+                            engine.set_input(regorus::Value::new_object());
+                            engine
+                        },
+                        |engine, (_, _, path)| inventory_value(set, engine, path),
+                    )
+                    .collect::<Vec<_>>()
+            },
+        );
+        let mut items = Vec::new();
+        for (&(rule, status, _), value) in entries.iter().zip(&values) {
+            match value {
+                Ok(v) => items.extend(result_items(v).into_iter().map(|i| (rule, status, i))),
+                Err(e) => out.push(inventory_error(rule, e)),
+            }
+        }
+        let found: Vec<Vec<Finding>> = items
+            .par_chunks(1024)
+            .map(|chunk| {
+                let mut out = Vec::new();
+                for &(rule, status, item) in chunk {
+                    let resource = crate::inventory::target_of(item)
+                        .and_then(|k| index.get(&k))
+                        .and_then(|&r| resources.get(r))
+                        .map(std::borrow::Borrow::borrow);
+                    match resource {
+                        Some(resource) => {
+                            let at = out.len();
+                            push_item(rule, status, item, resource, &mut out);
+                            if let Some(new) = out.get_mut(at..) {
+                                waiver::apply(new, resource, &ctx.waivers, ctx.today);
                             }
                         }
+                        None => out.push(inventory_error(
+                            rule,
+                            &format!(
+                                "an inventory rule's result must name a scanned resource in `resource` ({{apiVersion, kind, namespace, name}}), got {}",
+                                serde_json::to_value(item).unwrap_or(Value::Null)
+                            ),
+                        )),
                     }
-                    out
-                },
-            )
+                }
+                out
+            })
             .collect();
         out.extend(found.into_iter().flatten());
         if let Some(found) = out.get_mut(start..) {

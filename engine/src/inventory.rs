@@ -94,7 +94,20 @@ pub fn key(r: &Resource) -> Option<Key> {
 /// for cluster-scoped objects; `apiVersion` may be omitted when the kind
 /// is unambiguous — see [`index`]).
 pub fn target(result: &Value) -> Option<Key> {
-    let r = result.get("resource")?;
+    resource_key(result.get("resource")?)
+}
+
+/// [`target`] of a result as the engine gives it (only its `resource` is
+/// converted).
+pub fn target_of(result: &regorus::Value) -> Option<Key> {
+    let regorus::Value::Object(fields) = result else {
+        return None;
+    };
+    let resource = fields.get(&regorus::Value::from("resource"))?;
+    resource_key(&serde_json::to_value(resource).ok()?)
+}
+
+fn resource_key(r: &Value) -> Option<Key> {
     let s = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     let key = Key {
         api_version: s("apiVersion"),
@@ -180,6 +193,25 @@ mod tests {
             },
             body,
         }
+    }
+
+    #[test]
+    fn a_result_names_its_target_the_same_as_engine_value_and_as_json() {
+        let results = [
+            json!({"msg": "m", "resource": {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "prod", "name": "web"}}),
+            json!({"resource": {"kind": "Namespace", "name": "prod"}}),
+            json!({"resource": {"kind": "Deployment", "namespace": "prod"}}),
+            json!({"resource": {"kind": 3, "name": "web"}}),
+            json!({"msg": "no resource"}),
+            json!("a string"),
+        ];
+        let mut named = 0;
+        for r in &results {
+            let value = crate::eval::to_regorus(r);
+            assert_eq!(target_of(&value), target(r), "{r}");
+            named += usize::from(target(r).is_some());
+        }
+        assert_eq!(named, 2);
     }
 
     #[test]
