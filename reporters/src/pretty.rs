@@ -78,7 +78,11 @@ fn write_elements<'a, T: Sync, E: serde::Serialize>(
             .collect::<io::Result<_>>()?;
         for part in parts.iter().filter(|p| !p.is_empty()) {
             // Each element carries its comma; the array's first has none.
-            let part = if first { part.get(1..).unwrap_or_default() } else { part };
+            let part = if first {
+                part.get(1..).unwrap_or_default()
+            } else {
+                part
+            };
             first = false;
             out.write_all(part)?;
         }
