@@ -72,8 +72,9 @@ pod_sources contains {"object": o, "labels": labels} if {
 
 # The distinct label sets of the pods each pod source of a namespace
 # creates, by each label in them: pod_label_sets[ns][key][value] holds the
-# label sets (as pod_labels gives them) that carry key=value. Built in one
-# pass per pod_labels case over `data.inventory`, without pod_sources.
+# label sets (as pod_labels gives them) that carry key=value. Built over
+# `data.inventory` in two passes (Pods, then the pod templates of the other
+# kinds), without pod_sources.
 pod_label_sets[ns][k][v] contains labels if {
 	some ns, by_api_version in data.inventory.namespace
 	some by_kind in by_api_version
@@ -89,25 +90,20 @@ pod_label_sets[ns][k][v] contains labels if {
 	some kind, by_name in by_kind
 	kind != "Pod"
 	some obj in by_name
-	template := obj.spec.template
-	is_object(template)
-	labels := object.get(template, ["metadata", "labels"], {})
+	labels := template_labels(obj)
 	is_object(labels)
 	some k, v in labels
 }
 
-pod_label_sets[ns][k][v] contains labels if {
-	some ns, by_api_version in data.inventory.namespace
-	some by_kind in by_api_version
-	some kind, by_name in by_kind
-	kind != "Pod"
-	some obj in by_name
+# The labels (as set, maybe not an object) of an object's pod template at
+# spec.template, else at spec.jobTemplate.spec.template: one pass over the
+# objects for both places.
+template_labels(obj) := object.get(template, ["metadata", "labels"], {}) if {
+	template := obj.spec.template
+	is_object(template)
+} else := object.get(template, ["metadata", "labels"], {}) if {
 	template := obj.spec.jobTemplate.spec.template
 	is_object(template)
-	not is_object(obj.spec.template)
-	labels := object.get(template, ["metadata", "labels"], {})
-	is_object(labels)
-	some k, v in labels
 }
 
 # Some pod source of namespace `ns` has labels that the Service map
