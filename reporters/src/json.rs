@@ -56,10 +56,5 @@ pub fn to_value(report: &Report, ctx: &Context<'_>) -> serde_json::Value {
 pub fn render(report: &Report, ctx: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut doc = document(report, ctx);
     let findings = std::mem::take(&mut doc.findings);
-    if !crate::pretty::write_spliced(&doc, "findings", 2, findings, Some, out)? {
-        doc.findings = findings;
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
-        writeln!(out)?;
-    }
-    Ok(())
+    crate::pretty::write_spliced(&doc, "findings", 2, findings, Some, out)
 }

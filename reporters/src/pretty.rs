@@ -13,8 +13,8 @@ const WINDOW: usize = 64 * CHUNK;
 /// Write `doc` — pretty-printed, with its big array left empty — with the
 /// elements `items` map to spliced into the array at `field` (the first
 /// `"field": []` whose line is indented `depth - 1` levels), then a newline.
-/// `element` may skip an item (`None`). Returns `false`, having written
-/// nothing, when `doc` has no such empty array.
+/// `element` may skip an item (`None`). A `doc` without that empty array
+/// is a caller's bug: an error, with nothing written.
 pub(crate) fn write_spliced<'a, D, T, E>(
     doc: &D,
     field: &str,
@@ -22,7 +22,7 @@ pub(crate) fn write_spliced<'a, D, T, E>(
     items: &'a [T],
     element: impl Fn(&'a T) -> Option<E> + Sync,
     out: &mut dyn Write,
-) -> io::Result<bool>
+) -> io::Result<()>
 where
     D: serde::Serialize,
     T: Sync,
@@ -31,15 +31,16 @@ where
     let shell = serde_json::to_string_pretty(doc)?;
     let marker = format!("\n{}\"{field}\": []", "  ".repeat(depth.saturating_sub(1)));
     let Some(at) = shell.find(&marker) else {
-        return Ok(false);
+        return Err(io::Error::other(format!(
+            "internal: no empty `{field}` array at depth {depth} to write into"
+        )));
     };
     let bytes = shell.as_bytes();
     let end = at + marker.len();
     out.write_all(bytes.get(..end - 2).unwrap_or_default())?;
     write_elements(items, depth, element, out)?;
     out.write_all(bytes.get(end..).unwrap_or_default())?;
-    writeln!(out)?;
-    Ok(true)
+    writeln!(out)
 }
 
 /// The array of what `element` gives for each of `items`, from `[` to `]`,
@@ -115,7 +116,7 @@ mod tests {
             let shell =
                 json!({"a": 1, "runs": [{"before": [], "results": [], "after": {"x": []}}]});
             let mut got = Vec::new();
-            let spliced = write_spliced(
+            write_spliced(
                 &shell,
                 "results",
                 4,
@@ -124,7 +125,6 @@ mod tests {
                 &mut got,
             )
             .unwrap();
-            assert!(spliced);
             assert_eq!(
                 String::from_utf8(got).unwrap(),
                 String::from_utf8(want).unwrap(),
@@ -134,17 +134,16 @@ mod tests {
     }
 
     #[test]
-    fn no_such_array_writes_nothing() {
+    fn no_such_array_is_an_error_and_writes_nothing() {
         let mut got = Vec::new();
-        let spliced = write_spliced(
+        let r = write_spliced(
             &json!({"results": [1]}),
             "results",
             2,
             &[1],
             |v| Some(*v),
             &mut got,
-        )
-        .unwrap();
-        assert!(!spliced && got.is_empty());
+        );
+        assert!(r.is_err() && got.is_empty());
     }
 }

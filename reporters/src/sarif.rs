@@ -189,12 +189,19 @@ struct Results<'a> {
     index: HashMap<&'a str, usize>,
 }
 
+impl Results<'_> {
+    /// The result for finding `f`; none for a rule error (a notification).
+    fn element(&self, f: &Finding) -> Option<Value> {
+        (f.status != Status::Error).then(|| result(f, self.index.get(f.rule.as_str()).copied()))
+    }
+}
+
 impl serde::Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
         let mut seq = s.serialize_seq(None)?;
-        for f in self.findings.iter().filter(|f| f.status != Status::Error) {
-            seq.serialize_element(&result(f, self.index.get(f.rule.as_str()).copied()))?;
+        for v in self.findings.iter().filter_map(|f| self.element(f)) {
+            seq.serialize_element(&v)?;
         }
         seq.end()
     }
@@ -272,16 +279,16 @@ pub fn render(report: &Report, ctx: &Context<'_>, out: &mut dyn Write) -> io::Re
     // all cores, spliced into the rest; same bytes as one pretty write.
     let mut doc = log(report, ctx);
     let [run] = &mut doc.runs;
-    let findings = std::mem::take(&mut run.results.findings);
-    let index = std::mem::take(&mut run.results.index);
-    let element = |f: &Finding| {
-        (f.status != Status::Error).then(|| result(f, index.get(f.rule.as_str()).copied()))
+    let results = Results {
+        findings: std::mem::take(&mut run.results.findings),
+        index: std::mem::take(&mut run.results.index),
     };
-    if !crate::pretty::write_spliced(&doc, "results", 4, findings, element, out)? {
-        let [run] = &mut doc.runs;
-        run.results = Results { findings, index };
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
-        writeln!(out)?;
-    }
-    Ok(())
+    crate::pretty::write_spliced(
+        &doc,
+        "results",
+        4,
+        results.findings,
+        |f| results.element(f),
+        out,
+    )
 }
