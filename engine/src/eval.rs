@@ -765,7 +765,7 @@ fn push_item(
             let path = path.map(parse_engine_path).unwrap_or_default();
             let fix = fix
                 .filter(|f| !matches!(f, regorus::Value::Null))
-                .map(|f| patch_pointers(&serde_json::to_value(f).unwrap_or(Value::Null)));
+                .map(|f| patch_pointers(serde_json::to_value(f).unwrap_or(Value::Null)));
             (msg, path, fix)
         }
         other => (
@@ -802,31 +802,23 @@ fn parse_engine_path(v: &regorus::Value) -> Vec<PathSegment> {
 /// `from` that the rule wrote as a list of keys and indices turned into an
 /// RFC 6901 pointer (cheap here; on the VM a pointer cost ~10 µs a fix).
 /// Pointer strings, and fixes that are not patches, pass unchanged.
-fn patch_pointers(fix: &Value) -> Value {
-    let Value::Array(ops) = fix else {
-        return fix.clone();
+fn patch_pointers(mut fix: Value) -> Value {
+    let Value::Array(ops) = &mut fix else {
+        return fix;
     };
-    Value::Array(
-        ops.iter()
-            .map(|op| {
-                let mut op = op.clone();
-                if let Value::Object(m) = &mut op {
-                    for key in ["path", "from"] {
-                        // Only keys and non-negative indices: anything else
-                        // stays as given, for the patch to be refused, not
-                        // silently shortened.
-                        if let Some(p @ Value::Array(_)) = m.get_mut(key) {
-                            let segments = parse_path(p);
-                            if p.as_array().is_some_and(|a| a.len() == segments.len()) {
-                                *p = Value::String(crate::resource::json_pointer(&segments));
-                            }
-                        }
-                    }
+    for m in ops.iter_mut().filter_map(Value::as_object_mut) {
+        for key in ["path", "from"] {
+            // Only keys and non-negative indices: anything else stays as
+            // given, for the patch to be refused, not silently shortened.
+            if let Some(p @ Value::Array(_)) = m.get_mut(key) {
+                let segments = parse_path(p);
+                if p.as_array().is_some_and(|a| a.len() == segments.len()) {
+                    *p = Value::String(crate::resource::json_pointer(&segments));
                 }
-                op
-            })
-            .collect(),
-    )
+            }
+        }
+    }
+    fix
 }
 
 /// A `path` is a list of keys and indices, or a JSON pointer string.
@@ -926,7 +918,7 @@ mod tests {
             {"op": "remove", "path": []},
         ]);
         assert_eq!(
-            patch_pointers(&fix),
+            patch_pointers(fix),
             json!([
                 {"op": "add", "path": "/spec/containers/0/securityContext", "value": {}},
                 {"op": "add", "path": "/metadata/annotations/a~1b~0c/-", "value": "x"},
@@ -936,10 +928,10 @@ mod tests {
         );
         // A segment that is neither a key nor an index: left as given.
         let odd = json!([{"op": "remove", "path": ["spec", -1]}]);
-        assert_eq!(patch_pointers(&odd), odd);
+        assert_eq!(patch_pointers(odd.clone()), odd);
         // Not a patch (an AWS action): unchanged.
         let action = json!({"action": "s3:PutPublicAccessBlock", "path": ["x"]});
-        assert_eq!(patch_pointers(&action), action);
+        assert_eq!(patch_pointers(action.clone()), action);
     }
 
     #[test]
