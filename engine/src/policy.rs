@@ -1618,10 +1618,15 @@ mod tests {
         // The evaluation that reaches the threshold runs the whole
         // aggregate; the part appears once its thread has compiled it.
         assert!(agg.part(&set, 0b01).is_none());
+        let started = std::time::Instant::now();
         let part = loop {
             if let Some(part) = agg.part(&set, 0b01) {
                 break part;
             }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(60),
+                "the part was never compiled"
+            );
             std::thread::sleep(std::time::Duration::from_millis(5));
         };
         assert_eq!(part.members.len(), 2, "{part:?}");
