@@ -1362,14 +1362,17 @@ fn aggregate_text(
                 Output::Entry(j) => format!("r{i}_{j}"),
                 Output::Exception => format!("r{i}_x"),
             };
-            // A partial set is never undefined: it needs no default. (The
-            // reference stays in a rule of its own: written into the object
-            // below, regorus's VM would evaluate the packages around it.)
-            if !r.always_defined {
-                text.push_str(&format!("default {name} := null\n\n"));
+            // A partial set is never undefined: the object takes it as it
+            // is (a rule of its own costs the VM a rule call per resource,
+            // about 4% of a Deployment's evaluation over the built-in
+            // packs). Anything else may be undefined, which would leave the
+            // whole object undefined: it gets a rule with a default.
+            if r.always_defined {
+                fields.push(format!("\"{name}\": {path}"));
+            } else {
+                text.push_str(&format!("default {name} := null\n\n{name} := {path}\n\n"));
+                fields.push(format!("\"{name}\": {name}"));
             }
-            text.push_str(&format!("{name} := {path}\n\n"));
-            fields.push(format!("\"{name}\": {name}"));
             outputs.push((i, what, regorus::Value::from(name)));
         }
     }
