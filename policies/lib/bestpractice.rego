@@ -22,13 +22,13 @@ field(c) := c.path[count(c.path) - 2]
 # running pod; the API forbids resources, ports and probes on them.
 workload_containers := [c |
 	some c in k8s.containers
-	field(c) != "ephemeralContainers"
+	c.path[count(c.path) - 2] != "ephemeralContainers"
 ]
 
 # Regular containers only (spec.containers).
 app_containers := [c |
 	some c in k8s.containers
-	field(c) == "containers"
+	c.path[count(c.path) - 2] == "containers"
 ]
 
 # Controllers whose pods are meant to run until replaced.
@@ -70,12 +70,16 @@ tag_of(segment) := substring(segment, i + 1, -1) if {
 # reference parsed once per resource for every rule that needs them (on the
 # VM a parse costs about what a dozen simple comparisons do, and three rules
 # ask).
-workload_images := [{"container": c, "image": image, "ref": image_ref(image), "mutable": mutable} |
+workload_images := [{"container": c, "image": image, "ref": ref, "mutable": mutable_or_not(ref)} |
 	some c in workload_containers
 	image := c.container.image
 	is_string(image)
-	mutable := is_mutable(image)
+	ref := image_ref(image)
 ]
+
+mutable_or_not(ref) if mutable_ref(ref)
+
+else := false
 
 is_mutable(image) if mutable_image(image)
 
@@ -168,8 +172,10 @@ resources_path(c, section) := array.concat(c.path, ["resources", section]) if {
 # `resources` sets (non-null); none when it is not an object.
 resources_set(resources) := {concat(".", [section, name]) |
 	some section in ["requests", "limits"]
+	values := resources[section]
+	is_object(values)
 	some name in ["cpu", "memory"]
-	object.get(resources, [section, name], null) != null
+	values[name] != null
 } if is_object(resources)
 
 else := set()

@@ -56,15 +56,17 @@ container_fields := ["initContainers", "containers", "ephemeralContainers"]
 # that order. (An array: a set would compare whole containers on insert.)
 containers := [{
 	"container": c,
-	"name": object.get(c, "name", ""),
+	"name": name,
 	"path": array.concat(pod_spec.path, [field, i]),
 	"security_context": security_context(c),
+	"label": sprintf("container %q", [name]),
 } |
 	some field in container_fields
 	list := object.get(pod_spec.spec, field, [])
 	is_array(list)
 	some i, c in list
 	is_object(c)
+	name := object.get(c, "name", "")
 ]
 
 # The pod-level securityContext, or {} when absent or null.

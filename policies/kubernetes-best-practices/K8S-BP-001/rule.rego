@@ -18,15 +18,13 @@ package assay.kubernetes.bestpractice.cpu_requests
 import rego.v1
 
 import data.assay.lib.bestpractice as bp
-import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains result.finding(msg, bp.resources_path(c, "requests")) if {
+deny contains {"msg": msg, "path": bp.resources_path(c, "requests")} if {
 	not "requests.cpu" in bp.pod_resources
 	not "limits.cpu" in bp.pod_resources
 	some r in bp.container_resources
 	not "requests.cpu" in r.set
 	not "limits.cpu" in r.set
 	c := r.container
-	msg := sprintf("%s must set resources.requests.cpu", [k8s.container_label(c)])
+	msg := sprintf("%s must set resources.requests.cpu", [c.label])
 }

@@ -18,15 +18,13 @@ package assay.kubernetes.bestpractice.memory_requests
 import rego.v1
 
 import data.assay.lib.bestpractice as bp
-import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains result.finding(msg, bp.resources_path(c, "requests")) if {
+deny contains {"msg": msg, "path": bp.resources_path(c, "requests")} if {
 	not "requests.memory" in bp.pod_resources
 	not "limits.memory" in bp.pod_resources
 	some r in bp.container_resources
 	not "requests.memory" in r.set
 	not "limits.memory" in r.set
 	c := r.container
-	msg := sprintf("%s must set resources.requests.memory", [k8s.container_label(c)])
+	msg := sprintf("%s must set resources.requests.memory", [c.label])
 }

@@ -20,13 +20,11 @@ package assay.kubernetes.bestpractice.memory_limits
 import rego.v1
 
 import data.assay.lib.bestpractice as bp
-import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains result.finding(msg, bp.resources_path(c, "limits")) if {
+deny contains {"msg": msg, "path": bp.resources_path(c, "limits")} if {
 	not "limits.memory" in bp.pod_resources
 	some r in bp.container_resources
 	not "limits.memory" in r.set
 	c := r.container
-	msg := sprintf("%s must set resources.limits.memory", [k8s.container_label(c)])
+	msg := sprintf("%s must set resources.limits.memory", [c.label])
 }

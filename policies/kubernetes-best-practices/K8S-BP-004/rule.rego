@@ -22,13 +22,11 @@ package assay.kubernetes.bestpractice.cpu_limits
 import rego.v1
 
 import data.assay.lib.bestpractice as bp
-import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-warn contains result.finding(msg, bp.resources_path(c, "limits")) if {
+warn contains {"msg": msg, "path": bp.resources_path(c, "limits")} if {
 	not "limits.cpu" in bp.pod_resources
 	some r in bp.container_resources
 	not "limits.cpu" in r.set
 	c := r.container
-	msg := sprintf("%s has no resources.limits.cpu", [k8s.container_label(c)])
+	msg := sprintf("%s has no resources.limits.cpu", [c.label])
 }

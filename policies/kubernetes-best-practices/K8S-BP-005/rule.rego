@@ -23,14 +23,12 @@ package assay.kubernetes.bestpractice.readiness_probe
 import rego.v1
 
 import data.assay.lib.bestpractice as bp
-import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains result.finding(msg, c.path) if {
+deny contains {"msg": msg, "path": c.path} if {
 	bp.long_running
 	not any_probe("readinessProbe")
 	c := bp.probe_target
-	msg := sprintf("%s must define a readinessProbe (no container in the pod has one)", [k8s.container_label(c)])
+	msg := sprintf("%s must define a readinessProbe (no container in the pod has one)", [c.label])
 }
 
 any_probe(probe) if {

@@ -22,14 +22,12 @@ package assay.kubernetes.bestpractice.liveness_probe
 import rego.v1
 
 import data.assay.lib.bestpractice as bp
-import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-warn contains result.finding(msg, c.path) if {
+warn contains {"msg": msg, "path": c.path} if {
 	bp.long_running
 	not any_probe("livenessProbe")
 	c := bp.probe_target
-	msg := sprintf("%s has no livenessProbe (no container in the pod has one)", [k8s.container_label(c)])
+	msg := sprintf("%s has no livenessProbe (no container in the pod has one)", [c.label])
 }
 
 any_probe(probe) if {

@@ -22,8 +22,6 @@ package assay.kubernetes.bestpractice.identical_probes
 import rego.v1
 
 import data.assay.lib.bestpractice as bp
-import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
 defaults := {
 	"initialDelaySeconds": 0,
@@ -33,15 +31,18 @@ defaults := {
 	"failureThreshold": 3,
 }
 
-warn contains result.finding(msg, path) if {
+warn contains {"msg": msg, "path": path} if {
 	some c in bp.workload_containers
 	liveness := c.container.livenessProbe
 	readiness := c.container.readinessProbe
 	is_object(liveness)
 	is_object(readiness)
+	# Implied by the comparison below, and far cheaper: most pairs of
+	# probes differ here (another path or port).
+	object.get(liveness, "httpGet", null) == object.get(readiness, "httpGet", null)
 	normalized(liveness) == normalized(readiness)
 	path := array.concat(c.path, ["livenessProbe"])
-	msg := sprintf("%s uses the same probe for livenessProbe and readinessProbe", [k8s.container_label(c)])
+	msg := sprintf("%s uses the same probe for livenessProbe and readinessProbe", [c.label])
 }
 
 # The probe with defaults filled in and unset (null) fields dropped.

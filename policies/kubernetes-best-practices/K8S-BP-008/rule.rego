@@ -20,15 +20,13 @@ package assay.kubernetes.bestpractice.image_tag
 import rego.v1
 
 import data.assay.lib.bestpractice as bp
-import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some i in bp.workload_images
 	i.mutable
 	c := i.container
 	path := array.concat(c.path, ["image"])
-	msg := sprintf("%s image %q %s", [k8s.container_label(c), i.image, problem(i.ref.tag)])
+	msg := sprintf("%s image %q %s", [c.label, i.image, problem(i.ref.tag)])
 }
 
 problem("") := "has no tag and resolves to latest"

@@ -22,14 +22,12 @@ package assay.kubernetes.bestpractice.image_digest
 import rego.v1
 
 import data.assay.lib.bestpractice as bp
-import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-warn contains result.finding(msg, path) if {
+warn contains {"msg": msg, "path": path} if {
 	some i in bp.workload_images
 	i.ref.digest == ""
 	not i.mutable
 	c := i.container
 	path := array.concat(c.path, ["image"])
-	msg := sprintf("%s image %q is not pinned by digest", [k8s.container_label(c), i.image])
+	msg := sprintf("%s image %q is not pinned by digest", [c.label, i.image])
 }

@@ -21,16 +21,15 @@ package assay.kubernetes.bestpractice.image_pull_policy
 import rego.v1
 
 import data.assay.lib.bestpractice as bp
-import data.assay.lib.kubernetes as k8s
 import data.assay.lib.result
 
-deny contains result.finding_with_fix(message(o), o.path, result.set_to(o.path, "Always")) if {
+deny contains {"msg": message(o), "path": o.path, "fix": result.set_to(o.path, "Always")} if {
 	some o in offending
 	o.policy == "IfNotPresent"
 }
 
 # Never is kept for images preloaded on the nodes; switching it is a manual decision.
-deny contains result.finding(message(o), o.path) if {
+deny contains {"msg": message(o), "path": o.path} if {
 	some o in offending
 	o.policy == "Never"
 }
@@ -44,4 +43,4 @@ offending contains {"container": c, "path": path, "policy": policy} if {
 	path := array.concat(c.path, ["imagePullPolicy"])
 }
 
-message(o) := sprintf("%s pulls mutable image %q with imagePullPolicy %s; use Always", [k8s.container_label(o.container), o.container.container.image, o.policy])
+message(o) := sprintf("%s pulls mutable image %q with imagePullPolicy %s; use Always", [o.container.label, o.container.container.image, o.policy])

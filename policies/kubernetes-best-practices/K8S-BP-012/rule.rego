@@ -20,15 +20,13 @@ package assay.kubernetes.bestpractice.pdb_zero_disruptions
 
 import rego.v1
 
-import data.assay.lib.result
-
-deny contains result.finding(msg, ["spec", "maxUnavailable"]) if {
+deny contains {"msg": msg, "path": ["spec", "maxUnavailable"]} if {
 	value := input.spec.maxUnavailable
 	value in {0, "0%"}
 	msg := sprintf("PodDisruptionBudget sets maxUnavailable %v, which blocks every voluntary eviction", [value])
 }
 
-deny contains result.finding(msg, ["spec", "minAvailable"]) if {
+deny contains {"msg": msg, "path": ["spec", "minAvailable"]} if {
 	input.spec.minAvailable == "100%"
 	msg := "PodDisruptionBudget sets minAvailable 100%, which blocks every voluntary eviction"
 }

@@ -23,9 +23,8 @@ package assay.kubernetes.bestpractice.spread
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-warn contains result.finding(msg, k8s.pod_spec.path) if {
+warn contains {"msg": msg, "path": k8s.pod_spec.path} if {
 	n := input.spec.replicas
 	is_number(n)
 	n > 1

@@ -21,14 +21,12 @@ package assay.kubernetes.bestpractice.cronjob_deadline
 
 import rego.v1
 
-import data.assay.lib.result
-
-deny contains result.finding("CronJob must set spec.startingDeadlineSeconds", ["spec"]) if {
+deny contains {"msg": "CronJob must set spec.startingDeadlineSeconds", "path": ["spec"]} if {
 	is_object(input.spec)
 	object.get(input.spec, "startingDeadlineSeconds", null) == null
 }
 
-deny contains result.finding(msg, ["spec", "startingDeadlineSeconds"]) if {
+deny contains {"msg": msg, "path": ["spec", "startingDeadlineSeconds"]} if {
 	deadline := input.spec.startingDeadlineSeconds
 	is_number(deadline)
 	deadline < 10

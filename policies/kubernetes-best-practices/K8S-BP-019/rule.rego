@@ -20,9 +20,7 @@ package assay.kubernetes.bestpractice.cronjob_concurrency
 
 import rego.v1
 
-import data.assay.lib.result
-
-warn contains result.finding(msg, ["spec"]) if {
+warn contains {"msg": msg, "path": ["spec"]} if {
 	is_object(input.spec)
 	object.get(input.spec, "concurrencyPolicy", null) == null
 	msg := "CronJob does not set spec.concurrencyPolicy, so runs may overlap (default Allow)"

@@ -19,13 +19,11 @@ package assay.kubernetes.bestpractice.naked_pod
 
 import rego.v1
 
-import data.assay.lib.result
-
 exempt_annotations := {"helm.sh/hook", "kubernetes.io/config.mirror"}
 
 critical_classes := {"system-node-critical", "system-cluster-critical"}
 
-warn contains result.finding("Pod is not managed by a controller, so nothing recreates it if it is evicted or its node fails", ["kind"]) if {
+warn contains {"msg": "Pod is not managed by a controller, so nothing recreates it if it is evicted or its node fails", "path": ["kind"]} if {
 	not owned
 	not exempt
 }

@@ -22,9 +22,8 @@ package assay.kubernetes.bestpractice.host_port
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	not k8s.pod_spec.spec.hostNetwork == true
 	some c in k8s.containers
 	ports := c.container.ports
@@ -34,5 +33,5 @@ deny contains result.finding(msg, path) if {
 	host_port != null
 	host_port != 0
 	path := array.concat(c.path, ["ports", i, "hostPort"])
-	msg := sprintf("%s binds hostPort %v on the node", [k8s.container_label(c), host_port])
+	msg := sprintf("%s binds hostPort %v on the node", [c.label, host_port])
 }

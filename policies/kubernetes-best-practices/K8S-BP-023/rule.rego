@@ -19,9 +19,7 @@ package assay.kubernetes.bestpractice.nodeport
 
 import rego.v1
 
-import data.assay.lib.result
-
-deny contains result.finding(msg, ["spec", "type"]) if {
+deny contains {"msg": msg, "path": ["spec", "type"]} if {
 	input.spec.type == "NodePort"
 	msg := "Service of type NodePort exposes its ports on every node"
 }

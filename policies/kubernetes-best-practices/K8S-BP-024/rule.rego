@@ -22,8 +22,6 @@ package assay.kubernetes.bestpractice.loadbalancer_source_ranges
 
 import rego.v1
 
-import data.assay.lib.result
-
 # Annotation → values (lower-cased) that make the load balancer internal.
 internal_annotations := {
 	"service.beta.kubernetes.io/aws-load-balancer-scheme": {"internal"},
@@ -39,7 +37,7 @@ internal_annotations := {
 
 annotations := object.get(input, ["metadata", "annotations"], {})
 
-warn contains result.finding(msg, ["spec", "type"]) if {
+warn contains {"msg": msg, "path": ["spec", "type"]} if {
 	input.spec.type == "LoadBalancer"
 	not restricted
 	not internal

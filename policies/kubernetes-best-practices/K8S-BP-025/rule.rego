@@ -20,8 +20,6 @@ package assay.kubernetes.bestpractice.ingress_tls
 
 import rego.v1
 
-import data.assay.lib.result
-
 certificate_annotations := {
 	"alb.ingress.kubernetes.io/certificate-arn",
 	"ingress.gcp.kubernetes.io/pre-shared-cert",
@@ -31,7 +29,7 @@ certificate_annotations := {
 
 annotations := object.get(input, ["metadata", "annotations"], {})
 
-deny contains result.finding("Ingress has no spec.tls, so it serves plain HTTP", ["spec"]) if {
+deny contains {"msg": "Ingress has no spec.tls, so it serves plain HTTP", "path": ["spec"]} if {
 	is_object(input.spec)
 	not tls
 }

@@ -20,9 +20,7 @@ package assay.kubernetes.bestpractice.external_ips
 
 import rego.v1
 
-import data.assay.lib.result
-
-warn contains result.finding(msg, ["spec", "externalIPs"]) if {
+warn contains {"msg": msg, "path": ["spec", "externalIPs"]} if {
 	ips := input.spec.externalIPs
 	is_array(ips)
 	count(ips) > 0

@@ -20,12 +20,10 @@ package assay.kubernetes.bestpractice.read_only_root
 import rego.v1
 
 import data.assay.lib.bestpractice as bp
-import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains result.finding(msg, bp.security_context_path(c, "readOnlyRootFilesystem")) if {
+deny contains {"msg": msg, "path": bp.security_context_path(c, "readOnlyRootFilesystem")} if {
 	not bp.windows_pod
 	some c in bp.workload_containers
 	object.get(c.security_context, "readOnlyRootFilesystem", null) != true
-	msg := sprintf("%s must set securityContext.readOnlyRootFilesystem=true", [k8s.container_label(c)])
+	msg := sprintf("%s must set securityContext.readOnlyRootFilesystem=true", [c.label])
 }

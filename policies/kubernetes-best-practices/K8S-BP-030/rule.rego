@@ -25,14 +25,13 @@ package assay.kubernetes.bestpractice.dangerous_capabilities
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
 dangerous := {
 	"ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "NET_ADMIN", "SYS_RAWIO", "DAC_READ_SEARCH",
 	"BPF", "PERFMON", "SYS_BOOT", "SYS_TIME", "MAC_ADMIN", "MAC_OVERRIDE",
 }
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some c in k8s.containers
 	added := c.security_context.capabilities.add
 	is_array(added)
@@ -41,5 +40,5 @@ deny contains result.finding(msg, path) if {
 	name := trim_prefix(upper(capability), "CAP_")
 	name in dangerous
 	path := array.concat(c.path, ["securityContext", "capabilities", "add", i])
-	msg := sprintf("%s adds the dangerous capability %s", [k8s.container_label(c), name])
+	msg := sprintf("%s adds the dangerous capability %s", [c.label, name])
 }

@@ -23,13 +23,12 @@ import rego.v1
 
 import data.assay.lib.bestpractice as bp
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
 fields := {"runAsUser": "UID", "runAsGroup": "GID"}
 
 minimum := 10000
 
-warn contains result.finding(msg, path) if {
+warn contains {"msg": msg, "path": path} if {
 	not bp.windows_pod
 	some c in bp.workload_containers
 	some field, label in fields
@@ -37,10 +36,10 @@ warn contains result.finding(msg, path) if {
 	is_number(id)
 	id < minimum
 	path := array.concat(c.path, ["securityContext", field])
-	msg := sprintf("%s runs with %s %v (securityContext.%s); use %d or more", [k8s.container_label(c), label, id, field, minimum])
+	msg := sprintf("%s runs with %s %v (securityContext.%s); use %d or more", [c.label, label, id, field, minimum])
 }
 
-warn contains result.finding(msg, path) if {
+warn contains {"msg": msg, "path": path} if {
 	not bp.windows_pod
 	some field, label in fields
 	id := k8s.pod_security_context[field]

@@ -26,7 +26,6 @@ package assay.kubernetes.bestpractice.env_secret_literal
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
 suffixes := [
 	"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "SECRET_KEY", "TOKEN",
@@ -38,7 +37,7 @@ secret_name_suffixes := ["PULL_SECRET", "TLS_SECRET", "CERT_SECRET", "CA_SECRET"
 
 non_secret_values := {"true", "false", "yes", "no", "on", "off", "enabled", "disabled", "none", "null"}
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some c in k8s.containers
 	env := c.container.env
 	is_array(env)
@@ -48,7 +47,7 @@ deny contains result.finding(msg, path) if {
 	is_string(value)
 	literal(value)
 	path := array.concat(c.path, ["env", i, "value"])
-	msg := sprintf("%s sets %s to a literal value; load it from a Secret", [k8s.container_label(c), var.name])
+	msg := sprintf("%s sets %s to a literal value; load it from a Secret", [c.label, var.name])
 }
 
 sensitive_name(name) if {

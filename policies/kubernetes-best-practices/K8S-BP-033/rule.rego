@@ -20,9 +20,8 @@ package assay.kubernetes.bestpractice.duplicate_env
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some c in k8s.containers
 	env := c.container.env
 	is_array(env)
@@ -30,5 +29,5 @@ deny contains result.finding(msg, path) if {
 	first := min({i | some i, e in env; e.name == var.name})
 	first < j
 	path := array.concat(c.path, ["env", j, "name"])
-	msg := sprintf("%s defines env %s again (first at env[%d]); only the last definition takes effect", [k8s.container_label(c), var.name, first])
+	msg := sprintf("%s defines env %s again (first at env[%d]); only the last definition takes effect", [c.label, var.name, first])
 }

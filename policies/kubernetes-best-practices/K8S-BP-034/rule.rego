@@ -20,11 +20,9 @@ package assay.kubernetes.bestpractice.recommended_labels
 
 import rego.v1
 
-import data.assay.lib.result
-
 label := "app.kubernetes.io/name"
 
-warn contains result.finding(msg, path) if {
+warn contains {"msg": msg, "path": path} if {
 	value := object.get(input, ["metadata", "labels", label], "")
 	not non_empty_string(value)
 	path := labels_path

@@ -57,8 +57,6 @@ package assay.kubernetes.bestpractice.removed_api
 
 import rego.v1
 
-import data.assay.lib.result
-
 # apiVersion → kind → [release that stopped serving it, replacement].
 removed := {
 	"extensions/v1beta1": {
@@ -137,7 +135,7 @@ removed := {
 	},
 }
 
-deny contains result.finding(msg, ["apiVersion"]) if {
+deny contains {"msg": msg, "path": ["apiVersion"]} if {
 	entry := removed[input.apiVersion][input.kind]
 	msg := sprintf("%s %s is no longer served since Kubernetes %s; use %s", [input.kind, input.apiVersion, entry[0], entry[1]])
 }

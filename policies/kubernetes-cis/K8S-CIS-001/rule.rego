@@ -21,9 +21,8 @@ package assay.kubernetes.cis.cluster_admin_binding
 import rego.v1
 
 import data.assay.lib.rbac
-import data.assay.lib.result
 
-deny contains result.finding(msg, ["roleRef", "name"]) if {
+deny contains {"msg": msg, "path": ["roleRef", "name"]} if {
 	input.kind in rbac.binding_kinds
 	not rbac.builtin(input)
 	input.roleRef.kind == "ClusterRole"

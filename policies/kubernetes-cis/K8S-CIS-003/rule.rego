@@ -19,11 +19,10 @@ package assay.kubernetes.cis.rbac_wildcards
 import rego.v1
 
 import data.assay.lib.rbac
-import data.assay.lib.result
 
 fields := ["apiGroups", "resources", "verbs", "nonResourceURLs"]
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some r in rbac.rules
 	some field in fields
 	some j, entry in rbac.field(r.rule, field)

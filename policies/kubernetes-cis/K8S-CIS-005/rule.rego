@@ -27,7 +27,7 @@ import data.assay.lib.rbac
 import data.assay.lib.result
 
 # The default ServiceAccount leaves token automounting on (unset or true).
-deny contains result.finding_with_fix(msg, path, result.set_to(path, false)) if {
+deny contains {"msg": msg, "path": path, "fix": result.set_to(path, false)} if {
 	default_account
 	"automountServiceAccountToken" in object.keys(input)
 	input.automountServiceAccountToken != false
@@ -35,7 +35,7 @@ deny contains result.finding_with_fix(msg, path, result.set_to(path, false)) if 
 	msg := sprintf("ServiceAccount \"default\" must set automountServiceAccountToken=false, not %v", [input.automountServiceAccountToken])
 }
 
-deny contains result.finding_with_fix(msg, ["metadata", "name"], fix) if {
+deny contains {"msg": msg, "path": ["metadata", "name"], "fix": fix} if {
 	default_account
 	not "automountServiceAccountToken" in object.keys(input)
 	fix := result.ensure(input, ["automountServiceAccountToken"], false)
@@ -48,7 +48,7 @@ default_account if {
 }
 
 # A binding grants a role to a default ServiceAccount.
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some s in rbac.subjects
 	s.subject.kind == "ServiceAccount"
 	s.subject.name == "default"
@@ -57,7 +57,7 @@ deny contains result.finding(msg, path) if {
 }
 
 # A binding grants a role to every service account (of a namespace), default included.
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some s in rbac.subjects
 	s.subject.kind == "Group"
 	all_accounts(s.subject.name)

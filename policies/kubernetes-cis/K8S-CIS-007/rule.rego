@@ -22,9 +22,8 @@ package assay.kubernetes.cis.system_masters
 import rego.v1
 
 import data.assay.lib.rbac
-import data.assay.lib.result
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some s in rbac.subjects
 	s.subject.kind == "Group"
 	s.subject.name == "system:masters"

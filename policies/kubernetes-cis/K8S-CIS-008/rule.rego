@@ -23,7 +23,6 @@ package assay.kubernetes.cis.escalation_verbs
 import rego.v1
 
 import data.assay.lib.rbac
-import data.assay.lib.result
 
 permissions := [
 	{
@@ -38,7 +37,7 @@ permissions := [
 	},
 ]
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some r in rbac.rules
 	some p in permissions
 	some j, verb in rbac.field(r.rule, "verbs")

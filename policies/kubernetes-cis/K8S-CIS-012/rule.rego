@@ -21,8 +21,7 @@ package assay.kubernetes.cis.webhook_configurations
 import rego.v1
 
 import data.assay.lib.rbac
-import data.assay.lib.result
 
-deny contains result.finding(rbac.grant_message(g), g.path) if {
+deny contains {"msg": rbac.grant_message(g), "path": g.path} if {
 	some g in rbac.grants({"admissionregistration.k8s.io"}, {"validatingwebhookconfigurations", "mutatingwebhookconfigurations"}, {"create", "update", "patch", "delete", "deletecollection"}, false)
 }

@@ -19,8 +19,7 @@ package assay.kubernetes.cis.service_account_token
 import rego.v1
 
 import data.assay.lib.rbac
-import data.assay.lib.result
 
-deny contains result.finding(rbac.grant_message(g), g.path) if {
+deny contains {"msg": rbac.grant_message(g), "path": g.path} if {
 	some g in rbac.grants({""}, {"serviceaccounts/token"}, {"create"}, false)
 }

@@ -51,34 +51,34 @@ drops_net_raw(c) if {
 privileged(c) if c.security_context.privileged == true
 
 # NET_RAW (or ALL) is added back.
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	linux
 	some c in k8s.containers
 	not privileged(c)
 	some i, capability in list(object.get(capabilities(c), "add", []))
 	norm(capability) in {"NET_RAW", "ALL"}
 	path := array.concat(c.path, ["securityContext", "capabilities", "add", i])
-	msg := sprintf("%s must not add %q to securityContext.capabilities.add", [k8s.container_label(c), capability])
+	msg := sprintf("%s must not add %q to securityContext.capabilities.add", [c.label, capability])
 }
 
 # Privileged containers get every capability, whatever capabilities say.
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	linux
 	some c in k8s.containers
 	privileged(c)
 	path := array.concat(c.path, ["securityContext", "privileged"])
-	msg := sprintf("%s runs privileged, which grants NET_RAW", [k8s.container_label(c)])
+	msg := sprintf("%s runs privileged, which grants NET_RAW", [c.label])
 }
 
 # NET_RAW is kept from the runtime's default set.
-deny contains result.finding_with_fix(msg, path, fix) if {
+deny contains {"msg": msg, "path": path, "fix": fix} if {
 	linux
 	some c in k8s.containers
 	not privileged(c)
 	not adds_net_raw(c)
 	not drops_net_raw(c)
 	[path, fix] := drop_fix(c)
-	msg := sprintf("%s must drop NET_RAW (or ALL) in securityContext.capabilities.drop", [k8s.container_label(c)])
+	msg := sprintf("%s must drop NET_RAW (or ALL) in securityContext.capabilities.drop", [c.label])
 }
 
 drop_path(c) := array.concat(c.path, ["securityContext", "capabilities", "drop"])

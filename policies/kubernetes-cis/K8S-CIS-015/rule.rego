@@ -24,14 +24,13 @@ package assay.kubernetes.cis.added_capabilities
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-warn contains result.finding(msg, path) if {
+warn contains {"msg": msg, "path": path} if {
 	some c in k8s.containers
 	added := c.security_context.capabilities.add
 	is_array(added)
 	some i, capability in added
 	capability == "NET_BIND_SERVICE"
 	path := array.concat(c.path, ["securityContext", "capabilities", "add", i])
-	msg := sprintf("%s adds the capability NET_BIND_SERVICE; listen on a port above 1024 to run without it", [k8s.container_label(c)])
+	msg := sprintf("%s adds the capability NET_BIND_SERVICE; listen on a port above 1024 to run without it", [c.label])
 }

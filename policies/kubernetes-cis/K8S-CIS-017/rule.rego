@@ -22,28 +22,27 @@ package assay.kubernetes.cis.secrets_in_env
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
 list(x) := x if is_array(x)
 
 else := []
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some c in k8s.containers
 	some i, env in list(object.get(c.container, "env", []))
 	ref := env.valueFrom.secretKeyRef
 	is_object(ref)
 	path := array.concat(c.path, ["env", i, "valueFrom", "secretKeyRef"])
 	msg := sprintf("%s takes environment variable %s from key %q of secret %q; mount the secret as a file instead", [
-		k8s.container_label(c), object.get(env, "name", ""), object.get(ref, "key", ""), object.get(ref, "name", ""),
+		c.label, object.get(env, "name", ""), object.get(ref, "key", ""), object.get(ref, "name", ""),
 	])
 }
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some c in k8s.containers
 	some i, source in list(object.get(c.container, "envFrom", []))
 	ref := source.secretRef
 	is_object(ref)
 	path := array.concat(c.path, ["envFrom", i, "secretRef"])
-	msg := sprintf("%s loads secret %q into environment variables; mount the secret as a file instead", [k8s.container_label(c), object.get(ref, "name", "")])
+	msg := sprintf("%s loads secret %q into environment variables; mount the secret as a file instead", [c.label, object.get(ref, "name", "")])
 }

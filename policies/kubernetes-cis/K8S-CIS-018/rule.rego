@@ -23,19 +23,18 @@ package assay.kubernetes.cis.security_context
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	count(k8s.pod_security_context) == 0
 	path := where(k8s.pod_spec.spec, k8s.pod_spec.path)
 	msg := "pod must set a securityContext"
 }
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some c in k8s.containers
 	count(c.security_context) == 0
 	path := where(c.container, c.path)
-	msg := sprintf("%s must set a securityContext", [k8s.container_label(c)])
+	msg := sprintf("%s must set a securityContext", [c.label])
 }
 
 # The (empty or null) securityContext when present, else the object that should hold it.

@@ -23,8 +23,6 @@ package assay.kubernetes.cis.default_namespace
 
 import rego.v1
 
-import data.assay.lib.result
-
 kind := object.get(input, "kind", "")
 
 name := object.get(input, ["metadata", "name"], "")
@@ -66,14 +64,14 @@ system_object if [kind, name] in system_managed
 
 system_object if kind == "Event"
 
-deny contains result.finding(msg, ["metadata", "namespace"]) if {
+deny contains {"msg": msg, "path": ["metadata", "namespace"]} if {
 	namespace == "default"
 	not kind in cluster_scoped
 	not system_object
 	msg := sprintf("%s %q must not be placed in the default namespace", [kind, name])
 }
 
-warn contains result.finding(msg, path) if {
+warn contains {"msg": msg, "path": path} if {
 	namespace in {"", null}
 	kind in namespaced
 	not system_object

@@ -21,15 +21,15 @@ import rego.v1
 import data.assay.lib.kubernetes as k8s
 import data.assay.lib.result
 
-deny contains result.finding_with_fix(msg, path, result.set_to(path, false)) if {
+deny contains {"msg": msg, "path": path, "fix": result.set_to(path, false)} if {
 	k8s.pod_security_context.windowsOptions.hostProcess == true
 	path := array.concat(k8s.pod_spec.path, ["securityContext", "windowsOptions", "hostProcess"])
 	msg := "pod must not set securityContext.windowsOptions.hostProcess=true"
 }
 
-deny contains result.finding_with_fix(msg, path, result.set_to(path, false)) if {
+deny contains {"msg": msg, "path": path, "fix": result.set_to(path, false)} if {
 	some c in k8s.containers
 	c.security_context.windowsOptions.hostProcess == true
 	path := array.concat(c.path, ["securityContext", "windowsOptions", "hostProcess"])
-	msg := sprintf("%s must not set securityContext.windowsOptions.hostProcess=true", [k8s.container_label(c)])
+	msg := sprintf("%s must not set securityContext.windowsOptions.hostProcess=true", [c.label])
 }

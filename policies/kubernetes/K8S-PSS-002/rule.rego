@@ -20,7 +20,7 @@ import rego.v1
 import data.assay.lib.kubernetes as k8s
 import data.assay.lib.result
 
-deny contains result.finding_with_fix(msg, path, result.set_to(path, false)) if {
+deny contains {"msg": msg, "path": path, "fix": result.set_to(path, false)} if {
 	some field in ["hostNetwork", "hostPID", "hostIPC"]
 	k8s.pod_spec.spec[field] == true
 	path := array.concat(k8s.pod_spec.path, [field])

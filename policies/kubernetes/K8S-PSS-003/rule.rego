@@ -20,9 +20,9 @@ import rego.v1
 import data.assay.lib.kubernetes as k8s
 import data.assay.lib.result
 
-deny contains result.finding_with_fix(msg, path, result.set_to(path, false)) if {
+deny contains {"msg": msg, "path": path, "fix": result.set_to(path, false)} if {
 	some c in k8s.containers
 	c.security_context.privileged == true
 	path := array.concat(c.path, ["securityContext", "privileged"])
-	msg := sprintf("%s must not set securityContext.privileged=true", [k8s.container_label(c)])
+	msg := sprintf("%s must not set securityContext.privileged=true", [c.label])
 }

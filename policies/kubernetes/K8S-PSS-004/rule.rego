@@ -19,19 +19,18 @@ package assay.kubernetes.pss.capabilities
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
 allowed := {
 	"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
 	"NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
 }
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some c in k8s.containers
 	added := c.security_context.capabilities.add
 	is_array(added)
 	some i, capability in added
 	not capability in allowed
 	path := array.concat(c.path, ["securityContext", "capabilities", "add", i])
-	msg := sprintf("%s must not include %q in securityContext.capabilities.add", [k8s.container_label(c), capability])
+	msg := sprintf("%s must not include %q in securityContext.capabilities.add", [c.label, capability])
 }

@@ -17,9 +17,8 @@ package assay.kubernetes.pss.host_path
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	volumes := k8s.pod_spec.spec.volumes
 	is_array(volumes)
 	some i, volume in volumes

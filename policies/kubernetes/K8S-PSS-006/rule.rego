@@ -17,9 +17,8 @@ package assay.kubernetes.pss.host_ports
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some c in k8s.containers
 	ports := c.container.ports
 	is_array(ports)
@@ -27,5 +26,5 @@ deny contains result.finding(msg, path) if {
 	port.hostPort != null
 	port.hostPort != 0
 	path := array.concat(c.path, ["ports", i, "hostPort"])
-	msg := sprintf("%s uses hostPort %v", [k8s.container_label(c), port.hostPort])
+	msg := sprintf("%s uses hostPort %v", [c.label, port.hostPort])
 }

@@ -18,14 +18,13 @@ package assay.kubernetes.pss.host_probes
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
 handler_paths := [
 	["livenessProbe"], ["readinessProbe"], ["startupProbe"],
 	["lifecycle", "postStart"], ["lifecycle", "preStop"],
 ]
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some c in k8s.containers
 	some handler_path in handler_paths
 	handler := object.get(c.container, handler_path, null)
@@ -35,5 +34,5 @@ deny contains result.finding(msg, path) if {
 	host != ""
 	host != null
 	path := array.concat(c.path, array.concat(handler_path, [action, "host"]))
-	msg := sprintf("%s uses probe or lifecycle host %q", [k8s.container_label(c), host])
+	msg := sprintf("%s uses probe or lifecycle host %q", [c.label, host])
 }

@@ -18,13 +18,12 @@ package assay.kubernetes.pss.apparmor
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
 allowed_types := {"RuntimeDefault", "Localhost"}
 
 annotation_prefix := "container.apparmor.security.beta.kubernetes.io/"
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	profile := k8s.pod_security_context.appArmorProfile
 	profile != null
 	kind := profile_type(profile)
@@ -33,17 +32,17 @@ deny contains result.finding(msg, path) if {
 	msg := sprintf("pod must not set AppArmor profile type to %q", [kind])
 }
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some c in k8s.containers
 	profile := c.security_context.appArmorProfile
 	profile != null
 	kind := profile_type(profile)
 	not kind in allowed_types
 	path := array.concat(c.path, ["securityContext", "appArmorProfile"])
-	msg := sprintf("%s must not set AppArmor profile type to %q", [k8s.container_label(c), kind])
+	msg := sprintf("%s must not set AppArmor profile type to %q", [c.label, kind])
 }
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some key, value in object.get(k8s.pod_spec.metadata, "annotations", {})
 	startswith(key, annotation_prefix)
 	not allowed_annotation(value)

@@ -19,7 +19,6 @@ package assay.kubernetes.pss.selinux
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
 allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"}
 
@@ -29,13 +28,13 @@ options contains ["pod", array.concat(k8s.pod_spec.path, ["securityContext"]), o
 	is_object(opts)
 }
 
-options contains [k8s.container_label(c), array.concat(c.path, ["securityContext"]), opts] if {
+options contains [c.label, array.concat(c.path, ["securityContext"]), opts] if {
 	some c in k8s.containers
 	opts := c.security_context.seLinuxOptions
 	is_object(opts)
 }
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some [who, sc_path, opts] in options
 	kind := object.get(opts, "type", "")
 	not kind in allowed_types
@@ -43,7 +42,7 @@ deny contains result.finding(msg, path) if {
 	msg := sprintf("%s must not set forbidden securityContext.seLinuxOptions.type %q", [who, kind])
 }
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some [who, sc_path, opts] in options
 	some field in ["user", "role"]
 	not object.get(opts, field, "") in {"", null}

@@ -22,7 +22,7 @@ import data.assay.lib.result
 
 allowed_types := {"RuntimeDefault", "Localhost"}
 
-deny contains result.finding_with_fix(msg, path, result.set_to(path, "RuntimeDefault")) if {
+deny contains {"msg": msg, "path": path, "fix": result.set_to(path, "RuntimeDefault")} if {
 	profile := k8s.pod_security_context.seccompProfile
 	profile != null
 	kind := object.get(profile, "type", "")
@@ -31,12 +31,12 @@ deny contains result.finding_with_fix(msg, path, result.set_to(path, "RuntimeDef
 	msg := sprintf("pod must not set securityContext.seccompProfile.type to %q", [kind])
 }
 
-deny contains result.finding_with_fix(msg, path, result.set_to(path, "RuntimeDefault")) if {
+deny contains {"msg": msg, "path": path, "fix": result.set_to(path, "RuntimeDefault")} if {
 	some c in k8s.containers
 	profile := c.security_context.seccompProfile
 	profile != null
 	kind := object.get(profile, "type", "")
 	not kind in allowed_types
 	path := array.concat(c.path, ["securityContext", "seccompProfile", "type"])
-	msg := sprintf("%s must not set securityContext.seccompProfile.type to %q", [k8s.container_label(c), kind])
+	msg := sprintf("%s must not set securityContext.seccompProfile.type to %q", [c.label, kind])
 }

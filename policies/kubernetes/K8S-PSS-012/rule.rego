@@ -17,7 +17,6 @@ package assay.kubernetes.pss.sysctls
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
 safe := {
 	"kernel.shm_rmid_forced",
@@ -36,7 +35,7 @@ safe := {
 	"net.ipv4.tcp_notsent_lowat",
 }
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	sysctls := k8s.pod_security_context.sysctls
 	is_array(sysctls)
 	some i, sysctl in sysctls

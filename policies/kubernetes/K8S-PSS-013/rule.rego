@@ -18,7 +18,6 @@ package assay.kubernetes.pss.restricted_volumes
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
 # A volume that sets any of these (non-null) passes.
 allowed_types := [
@@ -34,7 +33,7 @@ restricted_types := [
 	"photonPersistentDisk", "portworxVolume", "scaleIO", "storageos",
 ]
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some i, volume in volumes
 	is_object(volume)
 	not uses_allowed_type(volume)
@@ -45,7 +44,7 @@ deny contains result.finding(msg, path) if {
 }
 
 # No allowed and no known volume source: pod-security-admission's "unknown".
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	some i, volume in volumes
 	is_object(volume)
 	not uses_allowed_type(volume)

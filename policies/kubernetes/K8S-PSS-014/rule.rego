@@ -21,10 +21,10 @@ import data.assay.lib.kubernetes as k8s
 import data.assay.lib.pss
 import data.assay.lib.result
 
-deny contains result.finding_with_fix(msg, pss.nearest(field), result.ensure(input, field, false)) if {
+deny contains {"msg": msg, "path": pss.nearest(field), "fix": result.ensure(input, field, false)} if {
 	not pss.windows
 	some c in k8s.containers
 	not c.security_context.allowPrivilegeEscalation == false
 	field := array.concat(c.path, ["securityContext", "allowPrivilegeEscalation"])
-	msg := sprintf("%s must set securityContext.allowPrivilegeEscalation=false", [k8s.container_label(c)])
+	msg := sprintf("%s must set securityContext.allowPrivilegeEscalation=false", [c.label])
 }

@@ -24,29 +24,29 @@ import data.assay.lib.result
 # The pod sets runAsNonRoot (to anything but null).
 pod_sets_it if k8s.pod_security_context.runAsNonRoot != null
 
-deny contains result.finding_with_fix(msg, path, result.set_to(path, true)) if {
+deny contains {"msg": msg, "path": path, "fix": result.set_to(path, true)} if {
 	not pss.user_namespace
 	k8s.pod_security_context.runAsNonRoot == false
 	path := array.concat(k8s.pod_spec.path, ["securityContext", "runAsNonRoot"])
 	msg := "pod must not set securityContext.runAsNonRoot=false"
 }
 
-deny contains result.finding_with_fix(msg, path, result.set_to(path, true)) if {
+deny contains {"msg": msg, "path": path, "fix": result.set_to(path, true)} if {
 	not pss.user_namespace
 	some c in k8s.containers
 	c.security_context.runAsNonRoot == false
 	path := array.concat(c.path, ["securityContext", "runAsNonRoot"])
-	msg := sprintf("%s must not set securityContext.runAsNonRoot=false", [k8s.container_label(c)])
+	msg := sprintf("%s must not set securityContext.runAsNonRoot=false", [c.label])
 }
 
 # A container that leaves it unset inherits the pod's value; with the pod's
 # unset too it may run as root. (When the pod sets false, the finding on the
 # pod covers the containers that inherit it.)
-deny contains result.finding_with_fix(msg, pss.nearest(field), result.ensure(input, field, true)) if {
+deny contains {"msg": msg, "path": pss.nearest(field), "fix": result.ensure(input, field, true)} if {
 	not pss.user_namespace
 	not pod_sets_it
 	some c in k8s.containers
 	object.get(c.security_context, "runAsNonRoot", null) == null
 	field := array.concat(c.path, ["securityContext", "runAsNonRoot"])
-	msg := sprintf("pod or %s must set securityContext.runAsNonRoot=true", [k8s.container_label(c)])
+	msg := sprintf("pod or %s must set securityContext.runAsNonRoot=true", [c.label])
 }

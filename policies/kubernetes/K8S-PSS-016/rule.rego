@@ -20,19 +20,18 @@ import rego.v1
 
 import data.assay.lib.kubernetes as k8s
 import data.assay.lib.pss
-import data.assay.lib.result
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	not pss.user_namespace
 	k8s.pod_security_context.runAsUser == 0
 	path := array.concat(k8s.pod_spec.path, ["securityContext", "runAsUser"])
 	msg := "pod must not set securityContext.runAsUser=0"
 }
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	not pss.user_namespace
 	some c in k8s.containers
 	c.security_context.runAsUser == 0
 	path := array.concat(c.path, ["securityContext", "runAsUser"])
-	msg := sprintf("%s must not set securityContext.runAsUser=0", [k8s.container_label(c)])
+	msg := sprintf("%s must not set securityContext.runAsUser=0", [c.label])
 }

@@ -30,7 +30,7 @@ pod_profile_path := array.concat(k8s.pod_spec.path, ["securityContext", "seccomp
 # The pod sets a profile (any value but null).
 pod_sets_it if k8s.pod_security_context.seccompProfile != null
 
-deny contains result.finding_with_fix(msg, path, result.ensure(input, pod_profile_path, runtime_default)) if {
+deny contains {"msg": msg, "path": path, "fix": result.ensure(input, pod_profile_path, runtime_default)} if {
 	not pss.windows
 	profile := k8s.pod_security_context.seccompProfile
 	is_object(profile)
@@ -40,7 +40,7 @@ deny contains result.finding_with_fix(msg, path, result.ensure(input, pod_profil
 	msg := sprintf("pod must not set securityContext.seccompProfile.type to %q", [kind])
 }
 
-deny contains result.finding_with_fix(msg, path, result.ensure(input, profile_path, runtime_default)) if {
+deny contains {"msg": msg, "path": path, "fix": result.ensure(input, profile_path, runtime_default)} if {
 	not pss.windows
 	some c in k8s.containers
 	profile := c.security_context.seccompProfile
@@ -49,18 +49,18 @@ deny contains result.finding_with_fix(msg, path, result.ensure(input, profile_pa
 	not kind in allowed_types
 	profile_path := array.concat(c.path, ["securityContext", "seccompProfile"])
 	path := pss.nearest(array.concat(profile_path, ["type"]))
-	msg := sprintf("%s must not set securityContext.seccompProfile.type to %q", [k8s.container_label(c), kind])
+	msg := sprintf("%s must not set securityContext.seccompProfile.type to %q", [c.label, kind])
 }
 
 # A container without a profile inherits the pod's; with none on the pod it
 # runs unconfined. (A pod that sets a wrong type is reported above.)
-deny contains result.finding_with_fix(msg, pss.nearest(field), result.ensure(input, field, runtime_default)) if {
+deny contains {"msg": msg, "path": pss.nearest(field), "fix": result.ensure(input, field, runtime_default)} if {
 	not pss.windows
 	not pod_sets_it
 	some c in k8s.containers
 	object.get(c.security_context, "seccompProfile", null) == null
 	field := array.concat(c.path, ["securityContext", "seccompProfile"])
-	msg := sprintf("pod or %s must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"", [k8s.container_label(c)])
+	msg := sprintf("pod or %s must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"", [c.label])
 }
 
 # A missing or null type is the empty string, as in the API.

@@ -21,16 +21,16 @@ import data.assay.lib.kubernetes as k8s
 import data.assay.lib.pss
 import data.assay.lib.result
 
-deny contains result.finding_with_fix(msg, pss.nearest(field), fix) if {
+deny contains {"msg": msg, "path": pss.nearest(field), "fix": fix} if {
 	not pss.windows
 	some c in k8s.containers
 	not drops_all(c)
 	field := array.concat(c.path, ["securityContext", "capabilities", "drop"])
 	fix := add_all(field)
-	msg := sprintf("%s must set securityContext.capabilities.drop=[\"ALL\"]", [k8s.container_label(c)])
+	msg := sprintf("%s must set securityContext.capabilities.drop=[\"ALL\"]", [c.label])
 }
 
-deny contains result.finding(msg, path) if {
+deny contains {"msg": msg, "path": path} if {
 	not pss.windows
 	some c in k8s.containers
 	added := c.security_context.capabilities.add
@@ -38,7 +38,7 @@ deny contains result.finding(msg, path) if {
 	some i, capability in added
 	capability != "NET_BIND_SERVICE"
 	path := array.concat(c.path, ["securityContext", "capabilities", "add", i])
-	msg := sprintf("%s must not include %q in securityContext.capabilities.add", [k8s.container_label(c), capability])
+	msg := sprintf("%s must not include %q in securityContext.capabilities.add", [c.label, capability])
 }
 
 # Exactly "ALL" (pod-security-admission compares case-sensitively).

@@ -20,11 +20,11 @@ import rego.v1
 import data.assay.lib.kubernetes as k8s
 import data.assay.lib.result
 
-deny contains result.finding_with_fix(msg, path, result.set_to(path, "Default")) if {
+deny contains {"msg": msg, "path": path, "fix": result.set_to(path, "Default")} if {
 	some c in k8s.containers
 	mount := c.security_context.procMount
 	mount != null
 	mount != "Default"
 	path := array.concat(c.path, ["securityContext", "procMount"])
-	msg := sprintf("%s must not set securityContext.procMount to %q", [k8s.container_label(c), mount])
+	msg := sprintf("%s must not set securityContext.procMount to %q", [c.label, mount])
 }
