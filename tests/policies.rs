@@ -90,6 +90,17 @@ fn builtin_packs_load_without_diagnostics() {
 }
 
 #[test]
+fn builtin_rules_meant_for_the_vm_run_on_it() {
+    // A kind whose generated program fails to build or compile runs every
+    // rule on the interpreter, 20 times slower, without a word (once: a
+    // line over regorus's 1,024 columns; a program may also hold at most
+    // 256 source files).
+    let (set, errors) = assay::policies::load(&assay::policies::PolicyChoice::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(set.off_vm(), Vec::<String>::new());
+}
+
+#[test]
 fn rule_fixtures_match_expected_findings() {
     let mut builder = PolicySetBuilder::new();
     for m in assay::builtin::modules(&[]) {
