@@ -14,12 +14,11 @@ import data.assay.lib.kubernetes as k8s
 # ---------------------------------------------------------------------------
 # Containers of the resource in `input`.
 
-# The list a container comes from: initContainers, containers or ephemeralContainers.
-field(c) := c.path[count(c.path) - 2]
-
 # Containers that run as part of the workload: init (including sidecar) and
 # regular containers. Ephemeral containers are debugging tools added to a
-# running pod; the API forbids resources, ports and probes on them.
+# running pod; the API forbids resources, ports and probes on them. (The
+# list a container comes from is the next-to-last step of its path, read
+# inline: a helper function per container costs the VM more than the test.)
 workload_containers := [c |
 	some c in k8s.containers
 	c.path[count(c.path) - 2] != "ephemeralContainers"
@@ -70,20 +69,12 @@ tag_of(segment) := substring(segment, i + 1, -1) if {
 # reference parsed once per resource for every rule that needs them (on the
 # VM a parse costs about what a dozen simple comparisons do, and three rules
 # ask).
-workload_images := [{"container": c, "image": image, "ref": ref, "mutable": mutable_or_not(ref)} |
+workload_images := [{"container": c, "image": image, "ref": ref, "mutable": is_mutable_ref(ref)} |
 	some c in workload_containers
 	image := c.container.image
 	is_string(image)
 	ref := image_ref(image)
 ]
-
-mutable_or_not(ref) if mutable_ref(ref)
-
-else := false
-
-is_mutable(image) if mutable_image(image)
-
-else := false
 
 # The image may resolve to different content over time: no digest, and no
 # tag or the `latest` tag.
@@ -95,6 +86,11 @@ mutable_ref(ref) if {
 	ref.digest == ""
 	ref.tag in {"", "latest"}
 }
+
+# mutable_ref as true or false.
+is_mutable_ref(ref) if mutable_ref(ref)
+
+else := false
 
 # ---------------------------------------------------------------------------
 # Label selectors.
