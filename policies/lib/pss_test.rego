@@ -33,3 +33,10 @@ test_nearest if {
 	nearest(["spec", "os", "name"]) == ["spec"] with input as doc
 	nearest([]) == [] with input as doc
 }
+
+test_nearest_past_its_shortcuts if {
+	# Four and more missing steps take the general case.
+	doc := {"kind": "Pod", "spec": {"containers": [{"name": "a"}]}}
+	nearest(["spec", "containers", 0, "securityContext", "seLinuxOptions", "level", "x"]) == ["spec", "containers", 0] with input as doc
+	nearest(["metadata", "labels", "a", "b"]) == [] with input as doc
+}

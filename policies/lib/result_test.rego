@@ -42,6 +42,16 @@ test_ensure_adds_every_missing_parent if {
 	]
 }
 
+test_ensure_adds_four_missing_parents if {
+	ensure({"spec": {}}, ["spec", "a", "b", "c", "d", "e"], 1) == [
+		{"op": "add", "path": ["spec", "a"], "value": {}},
+		{"op": "add", "path": ["spec", "a", "b"], "value": {}},
+		{"op": "add", "path": ["spec", "a", "b", "c"], "value": {}},
+		{"op": "add", "path": ["spec", "a", "b", "c", "d"], "value": {}},
+		{"op": "add", "path": ["spec", "a", "b", "c", "d", "e"], "value": 1},
+	]
+}
+
 test_ensure_top_level if {
 	ensure({}, ["spec"], {}) == [{"op": "add", "path": ["spec"], "value": {}}]
 }
