@@ -170,6 +170,26 @@ fn rule_fixtures_match_expected_findings() {
                 ));
             }
         }
+        // A verdict (the webhook's findings) is the full findings without
+        // their fixes and fingerprints.
+        for r in &scan.resources {
+            let mut full = Vec::new();
+            assay_engine::Evaluator::new(&set, &ctx).evaluate(r, &mut full);
+            let mut verdict = Vec::new();
+            let mut ev = assay_engine::Evaluator::new(&set, &ctx);
+            ev.set_detail(assay_engine::eval::Detail::Verdict);
+            ev.evaluate(r, &mut verdict);
+            for f in &mut full {
+                f.fix = None;
+                f.fingerprint.clear();
+            }
+            if verdict != full {
+                mismatches.push(format!(
+                    "{id}: verdict findings of {} differ from the full ones less fixes and fingerprints",
+                    r.id
+                ));
+            }
+        }
         if findings != reference {
             let first = findings
                 .iter()

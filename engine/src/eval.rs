@@ -21,6 +21,18 @@ pub struct EvalContext {
     pub today: Date,
 }
 
+/// How much of a finding an evaluator makes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything a report shows (the default).
+    #[default]
+    Full,
+    /// What a verdict needs: rule, status, severity, message, resource,
+    /// location and path; no `fix` and an empty `fingerprint` (converting a
+    /// fix and hashing cost a tenth of a webhook review's evaluation).
+    Verdict,
+}
+
 /// One worker's evaluator: a private copy of the compiled engine. `S` and
 /// `C` are references (a scan) or `Arc`s (a long-lived server whose policy
 /// set may be swapped while old requests finish).
@@ -40,6 +52,8 @@ where
     /// When the current request must be answered (`assay serve`): every
     /// rule run may take only what is left of it, and none starts after it.
     deadline: Option<std::time::Instant>,
+    /// How much of each finding to make.
+    detail: Detail,
 }
 
 impl<S, C> Evaluator<S, C>
@@ -57,7 +71,13 @@ where
             vms: std::collections::HashMap::new(),
             input: regorus::Value::Null,
             deadline: None,
+            detail: Detail::Full,
         }
+    }
+
+    /// Make findings with `detail` from now on (see [`Detail`]).
+    pub fn set_detail(&mut self, detail: Detail) {
+        self.detail = detail;
     }
 
     /// Bound the evaluations that follow by `at` (None: only by the rule
@@ -118,7 +138,9 @@ where
         let set = self.set.clone();
         let group = set.group(kind, short);
         if !group.members.is_empty() {
-            let body = &resource.body;
+            let subject = Subject::new(resource, self.detail);
+            let resource = &subject;
+            let body = &resource.resource.body;
             // The body becomes a regorus value only if some rule runs: a
             // resource without any trigger key may skip them all.
             let mut loaded = false;
@@ -132,10 +154,10 @@ where
                     Pick::Run(agg) => (agg, None),
                     Pick::Part(mask) => (whole, whole.part(&set, mask)),
                 };
-                self.load(resource, &mut loaded);
+                self.load(resource.resource, &mut loaded);
                 match part {
                     Some(part) => {
-                        if !self.eval_part(agg, &part, resource, out) {
+                        if !self.eval_part(&part, resource, out) {
                             failed.extend(&part.members);
                         }
                     }
@@ -159,7 +181,7 @@ where
                 };
                 let triggered = rule.triggers.as_ref().is_none_or(|t| t.any_in(body));
                 if triggered && rule.applies_to(kind, short) {
-                    self.load(resource, &mut loaded);
+                    self.load(resource.resource, &mut loaded);
                     self.eval_rule(rule, resource, out);
                 }
             }
@@ -194,8 +216,9 @@ where
 
     /// A Gatekeeper constraint: its match, then its template with
     /// `input.review` and `input.parameters`.
-    fn eval_constraint(&mut self, rule: &Rule, resource: &Resource, out: &mut Vec<Finding>) {
+    fn eval_constraint(&mut self, rule: &Rule, subject: &Subject, out: &mut Vec<Finding>) {
         let Some(c) = &rule.gatekeeper else { return };
+        let resource = subject.resource;
         let body = &resource.body;
         let api = body.get("apiVersion").and_then(Value::as_str).unwrap_or("");
         let group = api.split_once('/').map_or("", |(g, _)| g);
@@ -209,12 +232,13 @@ where
         }
         let input = crate::gatekeeper::review_input(body, &c.parameters, &namespace);
         self.engine.set_input(to_regorus(&input));
-        self.eval_rule(rule, resource, out);
+        self.eval_rule(rule, subject, out);
     }
 
     /// A ValidatingAdmissionPolicy binding, in CEL.
-    fn eval_vap(&mut self, rule: &Rule, resource: &Resource, out: &mut Vec<Finding>) {
+    fn eval_vap(&mut self, rule: &Rule, subject: &Subject, out: &mut Vec<Finding>) {
         let Some(b) = &rule.vap else { return };
+        let resource = subject.resource;
         let namespace = crate::inventory::key(resource)
             .map(|k| k.namespace)
             .unwrap_or_default();
@@ -230,7 +254,7 @@ where
             crate::vap::Verdict::Pass => {}
             crate::vap::Verdict::Violations(msgs) => {
                 for m in msgs {
-                    out.push(make(rule, status, resource, m, Vec::new(), None));
+                    out.push(make(rule, status, subject, m, Vec::new(), None));
                 }
             }
             crate::vap::Verdict::Error(e) => {
@@ -238,7 +262,7 @@ where
                 out.push(make(
                     rule,
                     Status::Error,
-                    resource,
+                    subject,
                     message,
                     Vec::new(),
                     None,
@@ -248,7 +272,7 @@ where
     }
 
     /// One rule, entry by entry, on the current input.
-    fn eval_rule(&mut self, rule: &Rule, resource: &Resource, out: &mut Vec<Finding>) {
+    fn eval_rule(&mut self, rule: &Rule, resource: &Subject, out: &mut Vec<Finding>) {
         if !self.interpreter_budget() {
             return;
         }
@@ -275,7 +299,7 @@ where
     fn eval_aggregate(
         &mut self,
         agg: &Aggregate,
-        resource: &Resource,
+        resource: &Subject,
         out: &mut Vec<Finding>,
     ) -> bool {
         let program = agg.program.as_ref().and_then(|lazy| {
@@ -293,7 +317,7 @@ where
                 self.engine.eval_rule(agg.rule.clone()).ok()
             }
         };
-        self.emit_outputs(result, &agg.outputs, resource, out)
+        self.emit_outputs(result, resource, out)
     }
 
     /// Part of an aggregate (the members a resource's trigger keys select),
@@ -301,42 +325,46 @@ where
     /// out are simply absent from its result.
     fn eval_part(
         &mut self,
-        agg: &Aggregate,
         part: &crate::policy::Part,
-        resource: &Resource,
+        resource: &Subject,
         out: &mut Vec<Finding>,
     ) -> bool {
         let result = self.run_vm(&part.rule, &part.program);
-        self.emit_outputs(result, &agg.outputs, resource, out)
+        self.emit_outputs(result, resource, out)
     }
 
     /// Findings from an aggregate's result object; false if it failed.
+    /// Its fields are read in one pass, and only the non-empty ones are
+    /// looked at (most rules find nothing).
     fn emit_outputs(
         &self,
         result: Option<regorus::Value>,
-        outputs: &[(usize, Output, regorus::Value)],
-        resource: &Resource,
+        resource: &Subject,
         out: &mut Vec<Finding>,
     ) -> bool {
         let Some(regorus::Value::Object(all)) = result else {
             return false;
         };
-        let mut outputs = outputs.iter().peekable();
-        while let Some((i, _, _)) = outputs.peek() {
-            let i = *i;
+        let mut found: Vec<(usize, Output, &regorus::Value)> = all
+            .iter()
+            .filter(|(_, v)| !is_empty_result(v))
+            .filter_map(|(k, v)| {
+                let (i, what) = Output::parse(k.as_string().ok()?)?;
+                Some((i, what, v))
+            })
+            .collect();
+        found.sort_unstable_by_key(|&(i, what, _)| (i, what));
+        for group in found.chunk_by(|a, b| a.0 == b.0) {
             let mut values = Vec::new();
             let mut exception = None;
-            while let Some((_, what, key)) = outputs.next_if(|(k, _, _)| *k == i) {
-                let Some(value) = all.get(key) else { continue };
+            for &(_, what, value) in group {
                 match what {
-                    Output::Entry(j) => values.push((*j, value.clone())),
+                    Output::Entry(j) => values.push((j, value.clone())),
                     Output::Exception => exception = Some(value.clone()),
                 }
             }
-            if values.is_empty() && exception.is_none() {
-                continue;
-            }
-            if let Some(rule) = self.set.rules().get(i) {
+            let rule = group.first().and_then(|&(i, _, _)| self.set.rules().get(i));
+            if let (Some(rule), false) = (rule, values.is_empty()) {
                 emit(rule, &values, exception.as_ref(), resource, out);
             }
         }
@@ -377,6 +405,7 @@ where
         let start = out.len();
         let set: &PolicySet = &self.set;
         let ctx: &EvalContext = &self.ctx;
+        let detail = self.detail;
         let entries: Vec<(&Rule, Status, &str)> = set
             .inventory_rules()
             .flat_map(|(_, r)| {
@@ -421,7 +450,7 @@ where
                     match resource {
                         Some(resource) => {
                             let at = out.len();
-                            push_item(rule, status, item, resource, &mut out);
+                            push_item(rule, status, item, &Subject::new(resource, detail), &mut out);
                             if let Some(new) = out.get_mut(at..) {
                                 waiver::apply(new, resource, &ctx.waivers, ctx.today);
                             }
@@ -500,6 +529,16 @@ fn timer(limit: std::time::Duration) -> regorus::utils::limits::ExecutionTimerCo
     }
 }
 
+/// A result that makes no finding: what [`collect`] skips.
+fn is_empty_result(value: &regorus::Value) -> bool {
+    match value {
+        regorus::Value::Undefined | regorus::Value::Null | regorus::Value::Bool(false) => true,
+        regorus::Value::Set(items) => items.is_empty(),
+        regorus::Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
 /// The items of a result set (a set, an array, or a single value).
 fn result_items(value: &regorus::Value) -> Vec<&regorus::Value> {
     match value {
@@ -525,7 +564,7 @@ fn emit(
     rule: &Rule,
     values: &[(usize, regorus::Value)],
     exception: Option<&regorus::Value>,
-    resource: &Resource,
+    resource: &Subject,
     out: &mut Vec<Finding>,
 ) {
     let exempt: Vec<String> = exception
@@ -704,7 +743,7 @@ fn collect(
     rule: &Rule,
     entry: Entry,
     value: &regorus::Value,
-    resource: &Resource,
+    resource: &Subject,
     out: &mut Vec<Finding>,
 ) {
     let status = status_of(entry);
@@ -737,7 +776,7 @@ fn push_item(
     rule: &Rule,
     status: Status,
     item: &regorus::Value,
-    resource: &Resource,
+    resource: &Subject,
     out: &mut Vec<Finding>,
 ) {
     // Read straight from the engine's value: converting the whole result to
@@ -764,7 +803,7 @@ fn push_item(
             };
             let path = path.map(parse_engine_path).unwrap_or_default();
             let fix = fix
-                .filter(|f| !matches!(f, regorus::Value::Null))
+                .filter(|f| resource.detail == Detail::Full && !matches!(f, regorus::Value::Null))
                 .map(|f| patch_pointers(serde_json::to_value(f).unwrap_or(Value::Null)));
             (msg, path, fix)
         }
@@ -848,30 +887,65 @@ fn parse_path(v: &Value) -> Vec<PathSegment> {
     }
 }
 
+/// The resource findings are made for, and what all of its findings share,
+/// made on its first finding only: its [`ResourceRef`] (two formatted
+/// strings a finding otherwise).
+struct Subject<'a> {
+    resource: &'a Resource,
+    reference: std::cell::OnceCell<ResourceRef>,
+    detail: Detail,
+}
+
+impl<'a> Subject<'a> {
+    fn new(resource: &'a Resource, detail: Detail) -> Self {
+        Self {
+            resource,
+            reference: std::cell::OnceCell::new(),
+            detail,
+        }
+    }
+
+    fn reference(&self) -> &ResourceRef {
+        self.reference
+            .get_or_init(|| ResourceRef::from(&self.resource.id))
+    }
+}
+
 fn make(
     rule: &Rule,
     status: Status,
-    resource: &Resource,
+    subject: &Subject,
     message: String,
     path: Vec<PathSegment>,
     fix: Option<Value>,
 ) -> Finding {
-    let location = resource.locate(&path);
-    let id = resource.id.to_string();
-    let file = match &location {
-        Location::File { file, .. } => file.as_str(),
-        Location::Live { endpoint, .. } => endpoint.as_str(),
+    let location = subject.resource.locate(&path);
+    let reference = subject.reference().clone();
+    let fingerprint = match subject.detail {
+        Detail::Full => {
+            let file = match &location {
+                Location::File { file, .. } => file.as_str(),
+                Location::Live { endpoint, .. } => endpoint.as_str(),
+            };
+            fingerprint(&rule.meta.id, &reference.id, file, &message)
+        }
+        Detail::Verdict => String::new(),
     };
+    // A live location holds the pointer already.
+    let path = (!path.is_empty()).then(|| match &location {
+        Location::Live { pointer, .. } => pointer.clone(),
+        Location::File { .. } => json_pointer(&path),
+    });
     Finding {
-        fingerprint: fingerprint(&rule.meta.id, &id, file, &message),
+        fingerprint,
         rule: rule.meta.id.clone(),
         title: rule.meta.title.clone(),
         severity: rule.meta.severity,
         status,
         message,
-        resource: ResourceRef::from(&resource.id),
+        resource: reference,
         location,
-        path: (!path.is_empty()).then(|| json_pointer(&path)),
+        path,
         frameworks: rule.meta.frameworks.clone(),
         remediation: rule.meta.remediation.clone(),
         fix,
@@ -895,10 +969,10 @@ fn inventory_error(rule: &Rule, text: &str) -> Finding {
         },
         body: Value::Null,
     };
-    rule_error(rule, &resource, text)
+    rule_error(rule, &Subject::new(&resource, Detail::Full), text)
 }
 
-fn rule_error(rule: &Rule, resource: &Resource, text: &str) -> Finding {
+fn rule_error(rule: &Rule, resource: &Subject, text: &str) -> Finding {
     let d = crate::policy::regorus_diagnostic::<PolicyModule>(text, &[]);
     let message = format!("rule failed to evaluate: {d}");
     make(rule, Status::Error, resource, message, Vec::new(), None)

@@ -742,8 +742,6 @@ pub(crate) struct Aggregate {
     /// The rule compiled for regorus's virtual machine (several times faster
     /// than its tree-walking interpreter), when it compiles.
     pub(crate) program: Option<Lazy>,
-    /// (rule index, what, key in the aggregate's object).
-    pub(crate) outputs: Vec<(usize, Output, regorus::Value)>,
     /// When some members have trigger keys: how to run fewer members on a
     /// resource that has only some, or none, of them.
     pub(crate) lean: Option<Lean>,
@@ -865,7 +863,7 @@ impl Aggregate {
             })
             .collect();
         let package = format!("assay_internal.aggregate{}_{mask:x}", self.id);
-        let text = aggregate_text(set.rules(), &members, &package).map(|(text, _)| text);
+        let text = aggregate_text(set.rules(), &members, &package);
         let engine = set.engine.clone();
         let shared = lean.parts.clone();
         let compile = move || {
@@ -923,13 +921,36 @@ fn compile_part(
 pub(crate) type Lazy =
     std::sync::Arc<std::sync::OnceLock<Option<std::sync::Arc<regorus::rvm::program::Program>>>>;
 
-/// One value a rule contributes to an aggregate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One value a rule contributes to an aggregate (entries in order, then
+/// the exception set).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Output {
     /// The rule's `entries[j]`.
     Entry(usize),
     /// Its `exception` set.
     Exception,
+}
+
+impl Output {
+    /// Its field in the aggregate's object, for rule `rule`: `r{rule}_{j}`
+    /// or `r{rule}_x`.
+    fn name(self, rule: usize) -> String {
+        match self {
+            Output::Entry(j) => format!("r{rule}_{j}"),
+            Output::Exception => format!("r{rule}_x"),
+        }
+    }
+
+    /// The rule and output a field of an aggregate's object stands for
+    /// ([`Output::name`] read back).
+    pub(crate) fn parse(name: &str) -> Option<(usize, Output)> {
+        let (rule, what) = name.strip_prefix('r')?.split_once('_')?;
+        let what = match what {
+            "x" => Output::Exception,
+            j => Output::Entry(j.parse().ok()?),
+        };
+        Some((rule.parse().ok()?, what))
+    }
 }
 
 /// A full Kubernetes kind (`v1/Pod`, `apps/v1/Deployment`): Kubernetes
@@ -1367,28 +1388,22 @@ fn aggregate(
         return None;
     }
     let package = format!("assay_internal.aggregate{n}");
-    let (text, outputs) = aggregate_text(rules, &members, &package)?;
+    let text = aggregate_text(rules, &members, &package)?;
     engine.add_policy(format!("<aggregate {n}>"), text).ok()?;
     Some(Aggregate {
         rule: format!("data.{package}.all"),
         members,
         program: None,
-        outputs,
         lean: None,
         id: n,
     })
 }
 
-/// The text of an aggregate over `members` in `package`, and its outputs.
-#[allow(clippy::type_complexity)]
-fn aggregate_text(
-    rules: &[Rule],
-    members: &[usize],
-    package: &str,
-) -> Option<(String, Vec<(usize, Output, regorus::Value)>)> {
+/// The text of an aggregate over `members` in `package`: one object with a
+/// field per output of each member, named by [`Output::name`].
+fn aggregate_text(rules: &[Rule], members: &[usize], package: &str) -> Option<String> {
     let mut text = format!("package {package}\n\nimport rego.v1\n\n");
     let mut fields = Vec::new();
-    let mut outputs = Vec::new();
     for &i in members {
         let r = rules.get(i)?;
         let exception = r.exception.iter().map(|p| (Output::Exception, p));
@@ -1398,10 +1413,7 @@ fn aggregate_text(
             .enumerate()
             .map(|(j, (_, p))| (Output::Entry(j), p));
         for (what, path) in entries.chain(exception) {
-            let name = match what {
-                Output::Entry(j) => format!("r{i}_{j}"),
-                Output::Exception => format!("r{i}_x"),
-            };
+            let name = what.name(i);
             // A partial set is never undefined: the object takes it as it
             // is (a rule of its own costs the VM a rule call per resource,
             // about 4% of a Deployment's evaluation over the built-in
@@ -1413,12 +1425,11 @@ fn aggregate_text(
                 text.push_str(&format!("default {name} := null\n\n{name} := {path}\n\n"));
                 fields.push(format!("\"{name}\": {name}"));
             }
-            outputs.push((i, what, regorus::Value::from(name)));
         }
     }
     // One field a line: regorus's lexer rejects lines over 1,024 columns.
     text.push_str(&format!("all := {{\n\t{},\n}}\n", fields.join(",\n\t")));
-    Some((text, outputs))
+    Some(text)
 }
 
 impl AsRef<PolicyModule> for PolicyModule {
@@ -1439,6 +1450,20 @@ mod tests {
     use crate::resource::{Provider, Resource, ResourceId, Source};
     use crate::waiver::Date;
     use crate::{evaluate_sequential, EvalContext};
+
+    #[test]
+    fn output_names_read_back() {
+        for (rule, what) in [
+            (0, Output::Entry(0)),
+            (7, Output::Entry(12)),
+            (130, Output::Exception),
+        ] {
+            assert_eq!(Output::parse(&what.name(rule)), Some((rule, what)));
+        }
+        for name in ["", "r", "r1", "x1_0", "r_0", "r1_", "r1_y", "r-1_0"] {
+            assert_eq!(Output::parse(name), None, "{name}");
+        }
+    }
 
     fn module(id: &str, kinds: &str) -> PolicyModule {
         rule_module(

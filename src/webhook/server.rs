@@ -6,6 +6,7 @@ use super::metrics::Metrics;
 use super::review::{self, set, Options};
 use crate::policies::{self, PolicyChoice};
 use anyhow::{anyhow, Context as _};
+use assay_engine::eval::Detail;
 use assay_engine::{EvalContext, Evaluator, PolicySet};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
@@ -34,7 +35,13 @@ impl Loaded {
             .lock()
             .ok()
             .and_then(|mut p| p.pop())
-            .unwrap_or_else(|| Evaluator::new(self.set.clone(), self.ctx.clone()))
+            .unwrap_or_else(|| {
+                // A review answers with rule ids and messages: no fixes or
+                // fingerprints to make.
+                let mut ev = Evaluator::new(self.set.clone(), self.ctx.clone());
+                ev.set_detail(Detail::Verdict);
+                ev
+            })
     }
 
     fn give_back(&self, ev: PooledEvaluator) {
