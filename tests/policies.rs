@@ -170,6 +170,23 @@ fn rule_fixtures_match_expected_findings() {
                 ));
             }
         }
+        // Every `ensure` operation of a built-in fix is expanded: a fix is
+        // RFC 6902 operations with pointer paths, as a patcher applies them.
+        const RFC6902: [&str; 6] = ["add", "remove", "replace", "move", "copy", "test"];
+        for f in &findings {
+            let Some(ops) = f.fix.as_ref().and_then(|x| x.as_array()) else {
+                continue;
+            };
+            let plain = |op: &serde_json::Value| {
+                op["op"].as_str().is_some_and(|o| RFC6902.contains(&o)) && op["path"].is_string()
+            };
+            if !ops.iter().all(plain) {
+                mismatches.push(format!(
+                    "{id}: {} has a fix that is not plain JSON Patch: {:?}",
+                    f.rule, f.fix
+                ));
+            }
+        }
         // A verdict (the webhook's findings) is the full findings without
         // their fixes and fingerprints.
         for r in &scan.resources {

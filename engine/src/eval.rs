@@ -804,7 +804,10 @@ fn push_item(
             let path = path.map(parse_engine_path).unwrap_or_default();
             let fix = fix
                 .filter(|f| resource.detail == Detail::Full && !matches!(f, regorus::Value::Null))
-                .map(|f| patch_pointers(serde_json::to_value(f).unwrap_or(Value::Null)));
+                .map(|f| {
+                    let fix = serde_json::to_value(f).unwrap_or(Value::Null);
+                    finish_fix(fix, &resource.resource.body)
+                });
             (msg, path, fix)
         }
         other => (
@@ -837,27 +840,100 @@ fn parse_engine_path(v: &regorus::Value) -> Vec<PathSegment> {
     }
 }
 
-/// A fix as the rule gave it, with each JSON Patch operation's `path` and
-/// `from` that the rule wrote as a list of keys and indices turned into an
-/// RFC 6901 pointer (cheap here; on the VM a pointer cost ~10 µs a fix).
-/// Pointer strings, and fixes that are not patches, pass unchanged.
-fn patch_pointers(mut fix: Value) -> Value {
-    let Value::Array(ops) = &mut fix else {
+/// A fix as the rule gave it, made concrete for `doc`, the resource:
+/// - an `ensure` operation (Assay's own: make `path` hold `value`) becomes
+///   RFC 6902 `add`s: of `{}` at each missing (or null) parent, from the
+///   first, then of the value (an `add` replaces an existing member). The
+///   document is walked here, natively: in Rego, on the VM, the same cost
+///   a Deployment review several times a simple rule, and a webhook review,
+///   which reports no fixes, never pays it.
+/// - an operation's `path` and `from` that the rule wrote as a list of keys
+///   and indices becomes an RFC 6901 pointer (on the VM a pointer cost
+///   ~10 µs a fix).
+///
+/// Only keys and non-negative indices are converted: anything else stays
+/// as given, for the patch to be refused, not silently changed. A fix that
+/// is not a patch (an AWS action) passes unchanged.
+fn finish_fix(fix: Value, doc: &Value) -> Value {
+    let Value::Array(ops) = fix else {
         return fix;
     };
-    for m in ops.iter_mut().filter_map(Value::as_object_mut) {
-        for key in ["path", "from"] {
-            // Only keys and non-negative indices: anything else stays as
-            // given, for the patch to be refused, not silently shortened.
-            if let Some(p @ Value::Array(_)) = m.get_mut(key) {
-                let segments = parse_path(p);
-                if p.as_array().is_some_and(|a| a.len() == segments.len()) {
-                    *p = Value::String(crate::resource::json_pointer(&segments));
+    let mut done = Vec::with_capacity(ops.len());
+    for mut op in ops {
+        if op.get("op").and_then(Value::as_str) == Some("ensure") {
+            if let Some(adds) = expand_ensure(&op, doc) {
+                done.extend(adds);
+                continue;
+            }
+        }
+        if let Some(m) = op.as_object_mut() {
+            for key in ["path", "from"] {
+                if let Some(p @ Value::Array(_)) = m.get_mut(key) {
+                    if let Some(segments) = exact_path(p) {
+                        *p = Value::String(json_pointer(&segments));
+                    }
                 }
             }
         }
+        done.push(op);
     }
-    fix
+    Value::Array(done)
+}
+
+/// The `add` operations of an `ensure` on `doc` (see [`finish_fix`]); None
+/// when it has no value or its path is not keys and indices.
+fn expand_ensure(op: &Value, doc: &Value) -> Option<Vec<Value>> {
+    let segments = exact_path(op.get("path")?)?;
+    let value = op.get("value")?;
+    let parents = segments.len().saturating_sub(1);
+    // A parent that exists implies all of its own parents do: the first
+    // missing one starts the adds.
+    let mut node = doc;
+    let mut first = parents;
+    for (i, seg) in segments.iter().take(parents).enumerate() {
+        match child(node, seg).filter(|v| !v.is_null()) {
+            Some(next) => node = next,
+            None => {
+                first = i;
+                break;
+            }
+        }
+    }
+    let add = |n: usize, value: Value| {
+        let mut op = serde_json::Map::new();
+        op.insert("op".into(), Value::from("add"));
+        op.insert(
+            "path".into(),
+            Value::String(json_pointer(segments.get(..n).unwrap_or_default())),
+        );
+        op.insert("value".into(), value);
+        Value::Object(op)
+    };
+    let mut adds: Vec<Value> = (first..parents)
+        .map(|i| add(i + 1, Value::Object(serde_json::Map::new())))
+        .collect();
+    adds.push(add(segments.len(), value.clone()));
+    Some(adds)
+}
+
+/// The member or element of `node` at `seg`.
+fn child<'v>(node: &'v Value, seg: &PathSegment) -> Option<&'v Value> {
+    match (node, seg) {
+        (Value::Object(m), PathSegment::Key(k)) => m.get(k),
+        (Value::Array(a), PathSegment::Index(i)) => a.get(*i),
+        _ => None,
+    }
+}
+
+/// A path given as a pointer, or as a list of only keys and non-negative
+/// indices; None for a list with anything else.
+fn exact_path(p: &Value) -> Option<Vec<PathSegment>> {
+    let segments = parse_path(p);
+    match p {
+        Value::Array(items) if items.len() != segments.len() => None,
+        Value::Array(_) | Value::String(_) => Some(segments),
+        _ => None,
+    }
 }
 
 /// A `path` is a list of keys and indices, or a JSON pointer string.
@@ -984,6 +1060,83 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn ensure_becomes_adds_of_missing_parents_and_value() {
+        let doc = json!({
+            "spec": {"containers": [{"name": "a"}], "securityContext": null, "x": {"y": false}},
+        });
+        let cases = [
+            // Parent exists: one add (which replaces an existing value).
+            (json!(["spec", "x", "y"]), json!(["/spec/x/y"])),
+            // One missing parent, under an array element.
+            (
+                json!(["spec", "containers", 0, "securityContext", "privileged"]),
+                json!([
+                    "/spec/containers/0/securityContext",
+                    "/spec/containers/0/securityContext/privileged"
+                ]),
+            ),
+            // A null parent counts as missing; so does everything below it.
+            (
+                json!(["spec", "securityContext", "seccompProfile", "type"]),
+                json!([
+                    "/spec/securityContext",
+                    "/spec/securityContext/seccompProfile",
+                    "/spec/securityContext/seccompProfile/type"
+                ]),
+            ),
+            // A missing array element is a missing parent too.
+            (
+                json!(["spec", "containers", 3, "image"]),
+                json!(["/spec/containers/3", "/spec/containers/3/image"]),
+            ),
+            // Top level, and a pointer string.
+            (json!(["automount"]), json!(["/automount"])),
+            (json!("/spec/x/z"), json!(["/spec/x/z"])),
+            (json!([]), json!([""])),
+        ];
+        for (path, pointers) in cases {
+            let fix = json!([{"op": "ensure", "path": path.clone(), "value": true}]);
+            let got = finish_fix(fix, &doc);
+            let pointers = pointers.as_array().unwrap();
+            let want: Vec<Value> = pointers
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let value = if i + 1 == pointers.len() {
+                        json!(true)
+                    } else {
+                        json!({})
+                    };
+                    json!({"op": "add", "path": p, "value": value})
+                })
+                .collect();
+            assert_eq!(got, Value::Array(want), "{path}");
+        }
+        // Without a value, or with a path that is not keys and indices: not
+        // expanded, for the patch to be refused (a list path that can be a
+        // pointer still becomes one).
+        let bare = json!([{"op": "ensure", "path": ["a"]}]);
+        assert_eq!(
+            finish_fix(bare, &doc),
+            json!([{"op": "ensure", "path": "/a"}])
+        );
+        let odd = json!([{"op": "ensure", "path": ["a", -1], "value": 1}]);
+        assert_eq!(finish_fix(odd.clone(), &doc), odd);
+        // Other operations around an ensure keep their order.
+        let fix = json!([
+            {"op": "remove", "path": ["spec", "containers", 0, "name"]},
+            {"op": "ensure", "path": ["spec", "x", "y"], "value": 1},
+        ]);
+        assert_eq!(
+            finish_fix(fix, &doc),
+            json!([
+                {"op": "remove", "path": "/spec/containers/0/name"},
+                {"op": "add", "path": "/spec/x/y", "value": 1},
+            ])
+        );
+    }
+
+    #[test]
     fn fix_paths_given_as_lists_become_pointers() {
         let fix = json!([
             {"op": "add", "path": ["spec", "containers", 0, "securityContext"], "value": {}},
@@ -992,7 +1145,7 @@ mod tests {
             {"op": "remove", "path": []},
         ]);
         assert_eq!(
-            patch_pointers(fix),
+            finish_fix(fix, &Value::Null),
             json!([
                 {"op": "add", "path": "/spec/containers/0/securityContext", "value": {}},
                 {"op": "add", "path": "/metadata/annotations/a~1b~0c/-", "value": "x"},
@@ -1002,10 +1155,10 @@ mod tests {
         );
         // A segment that is neither a key nor an index: left as given.
         let odd = json!([{"op": "remove", "path": ["spec", -1]}]);
-        assert_eq!(patch_pointers(odd.clone()), odd);
+        assert_eq!(finish_fix(odd.clone(), &Value::Null), odd);
         // Not a patch (an AWS action): unchanged.
         let action = json!({"action": "s3:PutPublicAccessBlock", "path": ["x"]});
-        assert_eq!(patch_pointers(action.clone()), action);
+        assert_eq!(finish_fix(action.clone(), &Value::Null), action);
     }
 
     #[test]

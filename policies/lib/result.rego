@@ -34,6 +34,10 @@ escape(p) := replace(replace(p, "~", "~0"), "/", "~1") if is_string(p)
 
 else := p
 
+# (A rule fixing its input can write `[{"op": "ensure", "path": path,
+# "value": value}]` instead: Assay expands that operation to the same patch
+# natively, when a report needs it. The built-in rules do.)
+#
 # A JSON Patch that makes the value at `path` in `doc` equal `value`, first
 # adding `{}` for every missing (or null) parent object, so the patch applies
 # whether or not e.g. `securityContext` exists yet. An `add` on an existing

@@ -19,7 +19,6 @@ package assay.aws.cloudtrail.log_file_validation
 import rego.v1
 
 import data.assay.lib.aws
-import data.assay.lib.result
 
 setting := {"terraform": ["enable_log_file_validation"], "cloudformation": ["EnableLogFileValidation"], "live": ["LogFileValidationEnabled"]}
 
@@ -37,7 +36,7 @@ deny contains aws.finding(msg, f.path, fix) if {
 	fix := fix_for(aws.path(setting.cloudformation))
 }
 
-fix_for(p) := result.ensure(input, p, true) if aws.format == "cloudformation"
+fix_for(p) := [{"op": "ensure", "path": p, "value": true}] if aws.format == "cloudformation"
 
 fix_for(_) := {"action": "cloudtrail:UpdateTrail", "params": {"Name": input.TrailARN, "EnableLogFileValidation": true}} if aws.format == "live"
 

@@ -24,7 +24,7 @@ test_cloudformation if {
 	some f in fs
 	f.msg == "AWS::CloudTrail::Trail does not validate its log files (EnableLogFileValidation is not set, and defaults to false)"
 	f.path == ["Properties"]
-	f.fix == [{"op": "add", "path": ["Properties", "EnableLogFileValidation"], "value": true}]
+	f.fix == [{"op": "ensure", "path": ["Properties", "EnableLogFileValidation"], "value": true}]
 	gs := deny with input as {"Type": "AWS::CloudTrail::Trail", "Properties": {"EnableLogFileValidation": "false"}}
 	some g in gs
 	g.path == ["Properties", "EnableLogFileValidation"]

@@ -21,7 +21,6 @@ package assay.aws.ec2.imdsv2
 import rego.v1
 
 import data.assay.lib.aws
-import data.assay.lib.result
 
 deny contains aws.finding(msg, item.path, fix(item)) if {
 	some item in aws.imds
@@ -38,7 +37,7 @@ deny contains aws.finding(msg, item.path, fix(item)) if {
 
 # CloudFormation: set the property. Live instances: the EC2 call. Terraform
 # plans cannot be patched; live launch templates need a new version.
-fix(item) := result.ensure(input, item.fix_path, "required") if item.fix_path != null
+fix(item) := [{"op": "ensure", "path": item.fix_path, "value": "required"}] if item.fix_path != null
 
 fix(item) := {"action": "ec2:ModifyInstanceMetadataOptions", "params": {"InstanceId": input.InstanceId, "HttpTokens": "required"}} if {
 	aws.format == "live"

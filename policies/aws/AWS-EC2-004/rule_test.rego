@@ -49,17 +49,14 @@ test_cloudformation_launch_template_optional if {
 	some f in fs
 	f.msg == "AWS::EC2::LaunchTemplate allows IMDSv1: LaunchTemplateData.MetadataOptions.HttpTokens is \"optional\", must be \"required\""
 	f.path == ["Properties", "LaunchTemplateData", "MetadataOptions", "HttpTokens"]
-	f.fix == [{"op": "add", "path": ["Properties", "LaunchTemplateData", "MetadataOptions", "HttpTokens"], "value": "required"}]
+	f.fix == [{"op": "ensure", "path": ["Properties", "LaunchTemplateData", "MetadataOptions", "HttpTokens"], "value": "required"}]
 }
 
 test_cloudformation_instance_without_options if {
 	fs := deny with input as {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": "ami-1"}}
 	some f in fs
 	f.path == ["Properties"]
-	f.fix == [
-		{"op": "add", "path": ["Properties", "MetadataOptions"], "value": {}},
-		{"op": "add", "path": ["Properties", "MetadataOptions", "HttpTokens"], "value": "required"},
-	]
+	f.fix == [{"op": "ensure", "path": ["Properties", "MetadataOptions", "HttpTokens"], "value": "required"}]
 }
 
 test_cloudformation_unknown_and_compliant if {

@@ -19,7 +19,6 @@ package assay.aws.kms.rotation
 import rego.v1
 
 import data.assay.lib.aws
-import data.assay.lib.result
 
 setting := {"terraform": ["enable_key_rotation"], "cloudformation": ["EnableKeyRotation"], "live": ["KeyRotationEnabled"]}
 
@@ -78,7 +77,7 @@ origin_ok if {
 	aws.get(["Origin"]) in {null, "AWS_KMS"}
 }
 
-fix_for(p) := result.ensure(input, p, true) if aws.format == "cloudformation"
+fix_for(p) := [{"op": "ensure", "path": p, "value": true}] if aws.format == "cloudformation"
 
 fix_for(_) := {"action": "kms:EnableKeyRotation", "params": {"KeyId": input.KeyId}} if aws.format == "live"
 

@@ -31,7 +31,7 @@ test_cloudformation if {
 	some f in fs
 	f.msg == "AWS::KMS::Key does not rotate its key material automatically (EnableKeyRotation is not set, and defaults to false)"
 	f.path == ["Properties"]
-	f.fix == [{"op": "add", "path": ["Properties", "EnableKeyRotation"], "value": true}]
+	f.fix == [{"op": "ensure", "path": ["Properties", "EnableKeyRotation"], "value": true}]
 	count(deny) == 1 with input as {"Type": "AWS::KMS::Key", "Properties": {"KeySpec": "SYMMETRIC_DEFAULT", "EnableKeyRotation": false}}
 	count(deny) == 0 with input as {"Type": "AWS::KMS::Key", "Properties": {"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"}}
 	count(deny) == 0 with input as {"Type": "AWS::KMS::Key", "Properties": {"Origin": "EXTERNAL"}}

@@ -20,7 +20,6 @@ package assay.aws.rds.public
 import rego.v1
 
 import data.assay.lib.aws
-import data.assay.lib.result
 
 setting := {"terraform": ["publicly_accessible"], "cloudformation": ["PubliclyAccessible"], "live": ["PubliclyAccessible"], "config": ["publiclyAccessible"]}
 
@@ -30,7 +29,7 @@ deny contains aws.finding(msg, f.path, fix(f)) if {
 	msg := sprintf("%s is publicly accessible (%s is true)", [aws.label, f.field])
 }
 
-fix(f) := result.set_to(f.path, false) if aws.format == "cloudformation"
+fix(f) := [{"op": "replace", "path": f.path, "value": false}] if aws.format == "cloudformation"
 
 # Applied immediately, whatever ApplyImmediately says.
 fix(_) := {"action": "rds:ModifyDBInstance", "params": {"DBInstanceIdentifier": aws.db_instance_identifier, "PubliclyAccessible": false}} if aws.live

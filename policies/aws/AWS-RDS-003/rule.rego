@@ -19,7 +19,6 @@ package assay.aws.rds.auto_minor_version_upgrade
 import rego.v1
 
 import data.assay.lib.aws
-import data.assay.lib.result
 
 setting := {"terraform": ["auto_minor_version_upgrade"], "cloudformation": ["AutoMinorVersionUpgrade"], "live": ["AutoMinorVersionUpgrade"], "config": ["autoMinorVersionUpgrade"]}
 
@@ -29,7 +28,7 @@ deny contains aws.finding(msg, f.path, fix(f)) if {
 	msg := sprintf("%s does not apply minor engine upgrades automatically (%s is false)", [aws.label, f.field])
 }
 
-fix(f) := result.set_to(f.path, true) if aws.format == "cloudformation"
+fix(f) := [{"op": "replace", "path": f.path, "value": true}] if aws.format == "cloudformation"
 
 fix(_) := {"action": "rds:ModifyDBInstance", "params": {"DBInstanceIdentifier": aws.db_instance_identifier, "AutoMinorVersionUpgrade": true}} if aws.live
 

@@ -20,7 +20,6 @@ package assay.aws.s3.block_public_access
 import rego.v1
 
 import data.assay.lib.aws
-import data.assay.lib.result
 
 deny contains aws.finding(msg, s.path, fix(s)) if {
 	some s in aws.public_access_block
@@ -36,7 +35,7 @@ deny contains aws.finding(msg, s.path, fix(s)) if {
 	msg := sprintf("%s: Block Public Access setting %s is off (%s is not set)", [aws.label, s.setting, s.field])
 }
 
-fix(s) := result.ensure(input, s.target, true) if aws.format == "cloudformation"
+fix(s) := [{"op": "ensure", "path": s.target, "value": true}] if aws.format == "cloudformation"
 
 # PutPublicAccessBlock replaces the whole configuration: turn all four on,
 # so fixes for several settings of one bucket agree.

@@ -39,7 +39,7 @@ test_cloudformation_partial_configuration if {
 	}
 	some f in fs
 	f.path == ["Properties", "PublicAccessBlockConfiguration"]
-	f.fix == [{"op": "add", "path": ["Properties", "PublicAccessBlockConfiguration", "RestrictPublicBuckets"], "value": true}]
+	f.fix == [{"op": "ensure", "path": ["Properties", "PublicAccessBlockConfiguration", "RestrictPublicBuckets"], "value": true}]
 }
 
 test_cloudformation_default_and_unknown if {

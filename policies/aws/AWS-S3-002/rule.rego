@@ -18,7 +18,6 @@ package assay.aws.s3.public_acl
 import rego.v1
 
 import data.assay.lib.aws
-import data.assay.lib.result
 
 deny contains aws.finding(msg, g.path, fix(g)) if {
 	some g in aws.public_grants
@@ -26,7 +25,7 @@ deny contains aws.finding(msg, g.path, fix(g)) if {
 }
 
 # CloudFormation: the private canned ACL instead of a public one.
-fix(g) := result.set_to(g.path, "Private") if {
+fix(g) := [{"op": "replace", "path": g.path, "value": "Private"}] if {
 	aws.format == "cloudformation"
 	g.field == "AccessControl"
 }

@@ -21,9 +21,8 @@ package assay.kubernetes.bestpractice.image_pull_policy
 import rego.v1
 
 import data.assay.lib.bestpractice as bp
-import data.assay.lib.result
 
-deny contains {"msg": message(o), "path": o.path, "fix": result.set_to(o.path, "Always")} if {
+deny contains {"msg": message(o), "path": o.path, "fix": [{"op": "replace", "path": o.path, "value": "Always"}]} if {
 	some o in offending
 	o.policy == "IfNotPresent"
 }

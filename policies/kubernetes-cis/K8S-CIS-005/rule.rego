@@ -24,10 +24,9 @@ package assay.kubernetes.cis.default_service_account
 import rego.v1
 
 import data.assay.lib.rbac
-import data.assay.lib.result
 
 # The default ServiceAccount leaves token automounting on (unset or true).
-deny contains {"msg": msg, "path": path, "fix": result.set_to(path, false)} if {
+deny contains {"msg": msg, "path": path, "fix": [{"op": "replace", "path": path, "value": false}]} if {
 	default_account
 	"automountServiceAccountToken" in object.keys(input)
 	input.automountServiceAccountToken != false
@@ -38,7 +37,7 @@ deny contains {"msg": msg, "path": path, "fix": result.set_to(path, false)} if {
 deny contains {"msg": msg, "path": ["metadata", "name"], "fix": fix} if {
 	default_account
 	not "automountServiceAccountToken" in object.keys(input)
-	fix := result.ensure(input, ["automountServiceAccountToken"], false)
+	fix := [{"op": "ensure", "path": ["automountServiceAccountToken"], "value": false}]
 	msg := "ServiceAccount \"default\" must set automountServiceAccountToken=false"
 }
 

@@ -7,7 +7,7 @@ test_default_account_without_setting_denied if {
 	findings == {{
 		"msg": "ServiceAccount \"default\" must set automountServiceAccountToken=false",
 		"path": ["metadata", "name"],
-		"fix": [{"op": "add", "path": ["automountServiceAccountToken"], "value": false}],
+		"fix": [{"op": "ensure", "path": ["automountServiceAccountToken"], "value": false}],
 	}}
 }
 

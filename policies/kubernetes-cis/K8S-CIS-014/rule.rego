@@ -24,7 +24,6 @@ package assay.kubernetes.cis.net_raw
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
 linux if object.get(k8s.pod_spec.spec, ["os", "name"], "") != "windows"
 
@@ -89,7 +88,7 @@ drop_fix(c) := [drop_path(c), [{"op": "add", "path": array.concat(drop_path(c), 
 }
 
 # No drop list: point at the nearest existing parent and create the list.
-else := [nearest(c), result.ensure(input, drop_path(c), ["NET_RAW"])]
+else := [nearest(c), [{"op": "ensure", "path": drop_path(c), "value": ["NET_RAW"]}]]
 
 nearest(c) := array.concat(c.path, ["securityContext", "capabilities"]) if is_object(c.security_context.capabilities)
 

@@ -9,11 +9,7 @@ test_missing_drop_denied_with_fix if {
 	findings == {{
 		"msg": "container \"a\" must drop NET_RAW (or ALL) in securityContext.capabilities.drop",
 		"path": ["spec", "containers", 0],
-		"fix": [
-			{"op": "add", "path": ["spec", "containers", 0, "securityContext"], "value": {}},
-			{"op": "add", "path": ["spec", "containers", 0, "securityContext", "capabilities"], "value": {}},
-			{"op": "add", "path": ["spec", "containers", 0, "securityContext", "capabilities", "drop"], "value": ["NET_RAW"]},
-		],
+		"fix": [{"op": "ensure", "path": ["spec", "containers", 0, "securityContext", "capabilities", "drop"], "value": ["NET_RAW"]}],
 	}}
 }
 

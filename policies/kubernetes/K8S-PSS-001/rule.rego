@@ -19,15 +19,14 @@ package assay.kubernetes.pss.host_process
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains {"msg": msg, "path": path, "fix": result.set_to(path, false)} if {
+deny contains {"msg": msg, "path": path, "fix": [{"op": "replace", "path": path, "value": false}]} if {
 	k8s.pod_security_context.windowsOptions.hostProcess == true
 	path := array.concat(k8s.pod_spec.path, ["securityContext", "windowsOptions", "hostProcess"])
 	msg := "pod must not set securityContext.windowsOptions.hostProcess=true"
 }
 
-deny contains {"msg": msg, "path": path, "fix": result.set_to(path, false)} if {
+deny contains {"msg": msg, "path": path, "fix": [{"op": "replace", "path": path, "value": false}]} if {
 	some c in k8s.containers
 	c.security_context.windowsOptions.hostProcess == true
 	path := array.concat(c.path, ["securityContext", "windowsOptions", "hostProcess"])

@@ -18,9 +18,8 @@ package assay.kubernetes.pss.host_namespaces
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains {"msg": msg, "path": path, "fix": result.set_to(path, false)} if {
+deny contains {"msg": msg, "path": path, "fix": [{"op": "replace", "path": path, "value": false}]} if {
 	some field in ["hostNetwork", "hostPID", "hostIPC"]
 	k8s.pod_spec.spec[field] == true
 	path := array.concat(k8s.pod_spec.path, [field])

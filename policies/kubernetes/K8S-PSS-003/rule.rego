@@ -18,9 +18,8 @@ package assay.kubernetes.pss.privileged
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains {"msg": msg, "path": path, "fix": result.set_to(path, false)} if {
+deny contains {"msg": msg, "path": path, "fix": [{"op": "replace", "path": path, "value": false}]} if {
 	some c in k8s.containers
 	c.security_context.privileged == true
 	path := array.concat(c.path, ["securityContext", "privileged"])

@@ -18,11 +18,10 @@ package assay.kubernetes.pss.seccomp
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
 allowed_types := {"RuntimeDefault", "Localhost"}
 
-deny contains {"msg": msg, "path": path, "fix": result.set_to(path, "RuntimeDefault")} if {
+deny contains {"msg": msg, "path": path, "fix": [{"op": "replace", "path": path, "value": "RuntimeDefault"}]} if {
 	profile := k8s.pod_security_context.seccompProfile
 	profile != null
 	kind := object.get(profile, "type", "")
@@ -31,7 +30,7 @@ deny contains {"msg": msg, "path": path, "fix": result.set_to(path, "RuntimeDefa
 	msg := sprintf("pod must not set securityContext.seccompProfile.type to %q", [kind])
 }
 
-deny contains {"msg": msg, "path": path, "fix": result.set_to(path, "RuntimeDefault")} if {
+deny contains {"msg": msg, "path": path, "fix": [{"op": "replace", "path": path, "value": "RuntimeDefault"}]} if {
 	some c in k8s.containers
 	profile := c.security_context.seccompProfile
 	profile != null

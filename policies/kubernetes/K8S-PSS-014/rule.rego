@@ -19,9 +19,8 @@ import rego.v1
 
 import data.assay.lib.kubernetes as k8s
 import data.assay.lib.pss
-import data.assay.lib.result
 
-deny contains {"msg": msg, "path": pss.nearest(field), "fix": result.ensure(input, field, false)} if {
+deny contains {"msg": msg, "path": pss.nearest(field), "fix": [{"op": "ensure", "path": field, "value": false}]} if {
 	not pss.windows
 	some c in k8s.containers
 	not c.security_context.allowPrivilegeEscalation == false

@@ -10,7 +10,7 @@ test_true_denied_at_the_field if {
 	some f in findings
 	f.msg == "container \"a\" must set securityContext.allowPrivilegeEscalation=false"
 	f.path == ["spec", "containers", 0, "securityContext", "allowPrivilegeEscalation"]
-	f.fix == [{"op": "add", "path": ["spec", "containers", 0, "securityContext", "allowPrivilegeEscalation"], "value": false}]
+	f.fix == [{"op": "ensure", "path": ["spec", "containers", 0, "securityContext", "allowPrivilegeEscalation"], "value": false}]
 }
 
 test_unset_denied_at_the_nearest_parent if {
@@ -28,10 +28,7 @@ test_unset_denied_at_the_nearest_parent if {
 	}
 	some f in findings
 	f.path == ["spec", "containers", 1]
-	f.fix == [
-		{"op": "add", "path": ["spec", "containers", 1, "securityContext"], "value": {}},
-		{"op": "add", "path": ["spec", "containers", 1, "securityContext", "allowPrivilegeEscalation"], "value": false},
-	]
+	f.fix == [{"op": "ensure", "path": ["spec", "containers", 1, "securityContext", "allowPrivilegeEscalation"], "value": false}]
 }
 
 test_false_passes if {

@@ -19,19 +19,18 @@ import rego.v1
 
 import data.assay.lib.kubernetes as k8s
 import data.assay.lib.pss
-import data.assay.lib.result
 
 # The pod sets runAsNonRoot (to anything but null).
 pod_sets_it if k8s.pod_security_context.runAsNonRoot != null
 
-deny contains {"msg": msg, "path": path, "fix": result.set_to(path, true)} if {
+deny contains {"msg": msg, "path": path, "fix": [{"op": "replace", "path": path, "value": true}]} if {
 	not pss.user_namespace
 	k8s.pod_security_context.runAsNonRoot == false
 	path := array.concat(k8s.pod_spec.path, ["securityContext", "runAsNonRoot"])
 	msg := "pod must not set securityContext.runAsNonRoot=false"
 }
 
-deny contains {"msg": msg, "path": path, "fix": result.set_to(path, true)} if {
+deny contains {"msg": msg, "path": path, "fix": [{"op": "replace", "path": path, "value": true}]} if {
 	not pss.user_namespace
 	some c in k8s.containers
 	c.security_context.runAsNonRoot == false
@@ -42,7 +41,7 @@ deny contains {"msg": msg, "path": path, "fix": result.set_to(path, true)} if {
 # A container that leaves it unset inherits the pod's value; with the pod's
 # unset too it may run as root. (When the pod sets false, the finding on the
 # pod covers the containers that inherit it.)
-deny contains {"msg": msg, "path": pss.nearest(field), "fix": result.ensure(input, field, true)} if {
+deny contains {"msg": msg, "path": pss.nearest(field), "fix": [{"op": "ensure", "path": field, "value": true}]} if {
 	not pss.user_namespace
 	not pod_sets_it
 	some c in k8s.containers

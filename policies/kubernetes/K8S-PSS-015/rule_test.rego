@@ -17,10 +17,7 @@ test_unset_everywhere_denied if {
 	{f.path | some f in findings} == {["spec", "containers", 0], ["spec", "containers", 1, "securityContext"]}
 	some f in findings
 	f.msg == "pod or container \"a\" must set securityContext.runAsNonRoot=true"
-	f.fix == [
-		{"op": "add", "path": ["spec", "containers", 0, "securityContext"], "value": {}},
-		{"op": "add", "path": ["spec", "containers", 0, "securityContext", "runAsNonRoot"], "value": true},
-	]
+	f.fix == [{"op": "ensure", "path": ["spec", "containers", 0, "securityContext", "runAsNonRoot"], "value": true}]
 }
 
 # runAsUser alone does not satisfy the check.

@@ -19,7 +19,6 @@ import rego.v1
 
 import data.assay.lib.kubernetes as k8s
 import data.assay.lib.pss
-import data.assay.lib.result
 
 allowed_types := {"RuntimeDefault", "Localhost"}
 
@@ -30,7 +29,7 @@ pod_profile_path := array.concat(k8s.pod_spec.path, ["securityContext", "seccomp
 # The pod sets a profile (any value but null).
 pod_sets_it if k8s.pod_security_context.seccompProfile != null
 
-deny contains {"msg": msg, "path": path, "fix": result.ensure(input, pod_profile_path, runtime_default)} if {
+deny contains {"msg": msg, "path": path, "fix": [{"op": "ensure", "path": pod_profile_path, "value": runtime_default}]} if {
 	not pss.windows
 	profile := k8s.pod_security_context.seccompProfile
 	is_object(profile)
@@ -40,7 +39,7 @@ deny contains {"msg": msg, "path": path, "fix": result.ensure(input, pod_profile
 	msg := sprintf("pod must not set securityContext.seccompProfile.type to %q", [kind])
 }
 
-deny contains {"msg": msg, "path": path, "fix": result.ensure(input, profile_path, runtime_default)} if {
+deny contains {"msg": msg, "path": path, "fix": [{"op": "ensure", "path": profile_path, "value": runtime_default}]} if {
 	not pss.windows
 	some c in k8s.containers
 	profile := c.security_context.seccompProfile
@@ -54,7 +53,7 @@ deny contains {"msg": msg, "path": path, "fix": result.ensure(input, profile_pat
 
 # A container without a profile inherits the pod's; with none on the pod it
 # runs unconfined. (A pod that sets a wrong type is reported above.)
-deny contains {"msg": msg, "path": pss.nearest(field), "fix": result.ensure(input, field, runtime_default)} if {
+deny contains {"msg": msg, "path": pss.nearest(field), "fix": [{"op": "ensure", "path": field, "value": runtime_default}]} if {
 	not pss.windows
 	not pod_sets_it
 	some c in k8s.containers

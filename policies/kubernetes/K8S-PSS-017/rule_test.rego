@@ -22,7 +22,7 @@ test_unset_everywhere_denied if {
 	some f in findings
 	f.path == ["spec", "containers", 1, "securityContext"]
 	f.msg == "pod or container \"b\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\""
-	f.fix == [{"op": "add", "path": ["spec", "containers", 1, "securityContext", "seccompProfile"], "value": {"type": "RuntimeDefault"}}]
+	f.fix == [{"op": "ensure", "path": ["spec", "containers", 1, "securityContext", "seccompProfile"], "value": {"type": "RuntimeDefault"}}]
 }
 
 test_container_unconfined_overrides_pod if {
@@ -31,7 +31,7 @@ test_container_unconfined_overrides_pod if {
 	some f in findings
 	f.msg == "container \"a\" must not set securityContext.seccompProfile.type to \"Unconfined\""
 	f.path == ["spec", "containers", 0, "securityContext", "seccompProfile", "type"]
-	f.fix == [{"op": "add", "path": ["spec", "containers", 0, "securityContext", "seccompProfile"], "value": {"type": "RuntimeDefault"}}]
+	f.fix == [{"op": "ensure", "path": ["spec", "containers", 0, "securityContext", "seccompProfile"], "value": {"type": "RuntimeDefault"}}]
 }
 
 test_pod_unconfined_denied_even_when_containers_set_profiles if {

@@ -19,7 +19,6 @@ import rego.v1
 
 import data.assay.lib.kubernetes as k8s
 import data.assay.lib.pss
-import data.assay.lib.result
 
 deny contains {"msg": msg, "path": pss.nearest(field), "fix": fix} if {
 	not pss.windows
@@ -51,4 +50,4 @@ drops_all(c) if {
 # Append to an existing drop list; otherwise create it.
 add_all(field) := [{"op": "add", "path": array.concat(field, ["-"]), "value": "ALL"}] if {
 	is_array(object.get(input, field, null))
-} else := result.ensure(input, field, ["ALL"])
+} else := [{"op": "ensure", "path": field, "value": ["ALL"]}]

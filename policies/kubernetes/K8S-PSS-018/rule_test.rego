@@ -30,11 +30,7 @@ test_missing_capabilities_denied_at_nearest_parent if {
 
 test_fix_creates_or_appends if {
 	created := deny with input as pod([{"name": "a"}])
-	{f.fix | some f in created} == {[
-		{"op": "add", "path": ["spec", "containers", 0, "securityContext"], "value": {}},
-		{"op": "add", "path": ["spec", "containers", 0, "securityContext", "capabilities"], "value": {}},
-		{"op": "add", "path": ["spec", "containers", 0, "securityContext", "capabilities", "drop"], "value": ["ALL"]},
-	]}
+	{f.fix | some f in created} == {[{"op": "ensure", "path": ["spec", "containers", 0, "securityContext", "capabilities", "drop"], "value": ["ALL"]}]}
 	appended := deny with input as pod([{"name": "a", "securityContext": {"capabilities": {"drop": ["NET_RAW"]}}}])
 	{f.fix | some f in appended} == {[{"op": "add", "path": ["spec", "containers", 0, "securityContext", "capabilities", "drop", "-"], "value": "ALL"}]}
 }

@@ -18,9 +18,8 @@ package assay.kubernetes.pss.proc_mount_restricted
 import rego.v1
 
 import data.assay.lib.kubernetes as k8s
-import data.assay.lib.result
 
-deny contains {"msg": msg, "path": path, "fix": result.set_to(path, "Default")} if {
+deny contains {"msg": msg, "path": path, "fix": [{"op": "replace", "path": path, "value": "Default"}]} if {
 	some c in k8s.containers
 	mount := c.security_context.procMount
 	mount != null
