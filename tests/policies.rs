@@ -83,6 +83,30 @@ fn builtin_rego_unit_tests_pass() {
 }
 
 #[test]
+fn builtin_rules_do_not_swap_their_input() {
+    // On the VM, the library's pod spec and containers come from
+    // `data.assay_native`, derived from the real input: a rule that
+    // evaluated them `with input as` another object would read the wrong
+    // ones.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let mut files: Vec<PathBuf> = rule_dirs().iter().map(|d| d.join("rule.rego")).collect();
+    for f in std::fs::read_dir(root.join("lib")).unwrap() {
+        files.push(f.unwrap().path());
+    }
+    for f in files {
+        let name = f.to_string_lossy();
+        if name.ends_with("_test.rego") || !name.ends_with(".rego") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        let code = text.lines().filter(|l| !l.trim_start().starts_with('#'));
+        for line in code {
+            assert!(!line.contains("with input"), "{name}: {line}");
+        }
+    }
+}
+
+#[test]
 fn builtin_packs_load_without_diagnostics() {
     let (set, errors) = assay::policies::load(&assay::policies::PolicyChoice::default());
     assert!(errors.is_empty(), "{errors:?}");

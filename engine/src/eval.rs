@@ -49,6 +49,9 @@ where
     vms: std::collections::HashMap<String, Option<regorus::rvm::vm::RegoVM>>,
     /// The current resource as a regorus value.
     input: regorus::Value,
+    /// `data` for the VM on the current resource: the set's, with the facts
+    /// [`crate::native`] derives from the resource.
+    vm_data: regorus::Value,
     /// When the current request must be answered (`assay serve`): every
     /// rule run may take only what is left of it, and none starts after it.
     deadline: Option<std::time::Instant>,
@@ -70,6 +73,7 @@ where
             engine,
             vms: std::collections::HashMap::new(),
             input: regorus::Value::Null,
+            vm_data: regorus::Value::new_object(),
             deadline: None,
             detail: Detail::Full,
         }
@@ -210,6 +214,7 @@ where
         if !*loaded {
             self.input = to_regorus(&resource.body);
             self.engine.set_input(self.input.clone());
+            self.vm_data = vm_data(self.set.data.as_ref(), &self.input);
             *loaded = true;
         }
     }
@@ -387,6 +392,7 @@ where
             vm.set_execution_timer_config(Some(timer(left)));
         }
         vm.set_input(self.input.clone());
+        vm.set_data(self.vm_data.clone()).ok()?;
         vm.execute().ok()
     }
 
@@ -500,6 +506,23 @@ fn inventory_value(
                 .map_err(|e| format!("{e:#}"))
         }
     }
+}
+
+/// `data` for the VM on `input`: the set's `data`, and under
+/// `assay_native` what [`crate::native`] derives from `input`.
+fn vm_data(data: Option<&regorus::Value>, input: &regorus::Value) -> regorus::Value {
+    let mut data = data.cloned().unwrap_or_else(regorus::Value::new_object);
+    if let Some(facts) = crate::native::kubernetes(input) {
+        let mut native = std::collections::BTreeMap::new();
+        native.insert(regorus::Value::from("kubernetes"), facts);
+        if let Ok(o) = data.as_object_mut() {
+            o.insert(
+                regorus::Value::from("assay_native"),
+                regorus::Value::from(native),
+            );
+        }
+    }
+    data
 }
 
 /// A VM for `program` with `data` loaded and the rule time limit set;

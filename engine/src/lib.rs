@@ -16,6 +16,7 @@ pub mod gatekeeper;
 pub mod inventory;
 mod lexer;
 pub mod metadata;
+mod native;
 pub mod policy;
 pub mod query;
 pub mod resource;
