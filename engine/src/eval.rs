@@ -512,14 +512,9 @@ fn inventory_value(
 /// `assay_native` what [`crate::native`] derives from `input`.
 fn vm_data(data: Option<&regorus::Value>, input: &regorus::Value) -> regorus::Value {
     let mut data = data.cloned().unwrap_or_else(regorus::Value::new_object);
-    if let Some(facts) = crate::native::kubernetes(input) {
-        let mut native = std::collections::BTreeMap::new();
-        native.insert(regorus::Value::from("kubernetes"), facts);
+    if let Some(facts) = crate::native::facts(input) {
         if let Ok(o) = data.as_object_mut() {
-            o.insert(
-                regorus::Value::from("assay_native"),
-                regorus::Value::from(native),
-            );
+            o.insert(regorus::Value::from("assay_native"), facts);
         }
     }
     data

@@ -2,17 +2,18 @@
 //! natively for the VM.
 //!
 //! `lib/kubernetes.rego` finds a workload's pod spec and its containers
-//! (each with its path, name, label and securityContext) for every rule
-//! that reads them. On regorus's VM that took about 90,000 instructions of
-//! a two-container Deployment's review, a twelfth of it; here it takes a
-//! few thousand. The evaluator hands the facts to the VM as
-//! `data.assay_native.kubernetes` and the library takes them from there
-//! when they are present; without them (on the interpreter, which runs
-//! user policies, and in `assay test`) it computes them itself. The
-//! fixture test holds the two to the same findings on every built-in
-//! fixture. (A rule on the VM that swapped `input` with `with input as`
-//! would read the facts of the real input: no built-in rule does, which a
-//! test checks.)
+//! (each with its path, name, label and securityContext), and
+//! `lib/bestpractice.rego` the containers a best-practice check looks at,
+//! their parsed images and what their resources set, for every rule that
+//! reads them. On regorus's VM that took about a fifth of a two-container
+//! Deployment's review; here it takes a few thousand instructions. The
+//! evaluator hands the facts to the VM as `data.assay_native` and the
+//! libraries take them from there when they are present; without them (on
+//! the interpreter, which runs user policies, and in `assay test`) they
+//! compute them themselves. The fixture test holds the two to the same
+//! findings on every built-in fixture. (A rule on the VM that swapped
+//! `input` with `with input as` would read the facts of the real input: no
+//! built-in rule does, which a test checks.)
 //!
 //! Only what is certain to come out exactly as the Rego would is computed:
 //! a container name that is not plain printable text (whose `%q` quoting
@@ -36,10 +37,22 @@ const TEMPLATE_KINDS: [&str; 6] = [
 /// visits them (the library's `container_fields`).
 const CONTAINER_FIELDS: [&str; 3] = ["initContainers", "containers", "ephemeralContainers"];
 
-/// `{"pod_spec": …, "containers": […]}` as the library's `pod_spec` and
-/// `containers` are for `input`; None when `input` has no pod spec or is
-/// not covered exactly (see the module documentation).
-pub(crate) fn kubernetes(input: &Value) -> Option<Value> {
+/// `{"kubernetes": {…}, "bestpractice": {…}}`: the facts of the libraries
+/// of those names for `input` (see [`kubernetes`] and [`bestpractice`]);
+/// None when `input` has no pod spec or is not covered exactly.
+pub(crate) fn facts(input: &Value) -> Option<Value> {
+    let (kubernetes, containers) = kubernetes(input)?;
+    let bestpractice = bestpractice(&kubernetes, &containers);
+    Some(object([
+        ("bestpractice", bestpractice),
+        ("kubernetes", kubernetes),
+    ]))
+}
+
+/// `{"pod_spec": …, "containers": […]}` as `lib/kubernetes.rego`'s
+/// `pod_spec` and `containers` are for `input`, and each container with the
+/// list it is in.
+fn kubernetes(input: &Value) -> Option<(Value, Vec<(&'static str, Value)>)> {
     let (pod_spec, spec, path) = pod_spec(input)?;
     let mut containers = Vec::new();
     for field in CONTAINER_FIELDS {
@@ -63,19 +76,97 @@ pub(crate) fn kubernetes(input: &Value) -> Option<Value> {
             let mut item_path = path.clone();
             item_path.push(Value::from(field));
             item_path.push(Value::from(i));
-            containers.push(object([
+            let entry = object([
                 ("container", c.clone()),
                 ("label", Value::from(label)),
                 ("name", name),
                 ("path", Value::from(item_path)),
                 ("security_context", security_context),
-            ]));
+            ]);
+            containers.push((field, entry));
         }
     }
-    Some(object([
-        ("containers", Value::from(containers)),
-        ("pod_spec", pod_spec),
-    ]))
+    let list = containers
+        .iter()
+        .map(|(_, c)| c.clone())
+        .collect::<Vec<_>>();
+    let facts = object([("containers", Value::from(list)), ("pod_spec", pod_spec)]);
+    Some((facts, containers))
+}
+
+/// `lib/bestpractice.rego`'s `workload_containers`, `app_containers`,
+/// `workload_images`, `container_resources` and `pod_resources`, from the
+/// kubernetes facts and their containers with the list each is in.
+fn bestpractice(kubernetes: &Value, containers: &[(&str, Value)]) -> Value {
+    let workload: Vec<&Value> = containers
+        .iter()
+        .filter(|(field, _)| *field != "ephemeralContainers")
+        .map(|(_, c)| c)
+        .collect();
+    let app = containers
+        .iter()
+        .filter(|(field, _)| *field == "containers")
+        .map(|(_, c)| c.clone());
+    let mut images = Vec::new();
+    let mut resources = Vec::new();
+    for c in &workload {
+        let container = get(c, "container");
+        if let Some(image @ Value::String(text)) = container.and_then(|k| get(k, "image")) {
+            let (tag, digest) = image_ref(text);
+            let mutable = digest.is_empty() && (tag.is_empty() || tag == "latest");
+            let reference = object([("digest", Value::from(digest)), ("tag", Value::from(tag))]);
+            images.push(object([
+                ("container", (*c).clone()),
+                ("image", image.clone()),
+                ("mutable", Value::from(mutable)),
+                ("ref", reference),
+            ]));
+        }
+        // (`object.get(c.container, "resources", {})`: a missing section
+        // sets nothing, as nothing but an object does.)
+        let set = resources_set(container.and_then(|k| get(k, "resources")));
+        resources.push(object([("container", (*c).clone()), ("set", set)]));
+    }
+    let pod = get(kubernetes, "pod_spec").and_then(|p| get(p, "spec"));
+    let pod_resources = resources_set(pod.and_then(|s| get(s, "resources")));
+    object([
+        ("app_containers", Value::from(app.collect::<Vec<_>>())),
+        ("container_resources", Value::from(resources)),
+        ("pod_resources", pod_resources),
+        (
+            "workload_containers",
+            Value::from(workload.into_iter().cloned().collect::<Vec<_>>()),
+        ),
+        ("workload_images", Value::from(images)),
+    ])
+}
+
+/// The tag and digest of `[registry/]repository[:tag][@digest]`, as the
+/// library's `image_ref` splits it: the digest is all after the first `@`,
+/// the tag all after the first `:` of the last `/` segment before it.
+fn image_ref(image: &str) -> (&str, &str) {
+    let (name, digest) = image.split_once('@').unwrap_or((image, ""));
+    let last = name.rsplit('/').next().unwrap_or(name);
+    let tag = last.split_once(':').map_or("", |(_, tag)| tag);
+    (tag, digest)
+}
+
+/// The library's `resources_set`: the `<section>.<name>` entries that
+/// `resources` sets to something other than null (none when it is missing
+/// or not an object).
+fn resources_set(resources: Option<&Value>) -> Value {
+    let mut set = std::collections::BTreeSet::new();
+    for section in ["requests", "limits"] {
+        let Some(values @ Value::Object(_)) = resources.and_then(|r| get(r, section)) else {
+            continue;
+        };
+        for name in ["cpu", "memory"] {
+            if get(values, name).is_some_and(|v| *v != Value::Null) {
+                set.insert(Value::from(format!("{section}.{name}")));
+            }
+        }
+    }
+    Value::from(set)
 }
 
 /// The library's `pod_spec` object, its `spec`, and its path.
@@ -146,8 +237,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn all_facts(input: serde_json::Value) -> Option<serde_json::Value> {
+        super::facts(&Value::from(input)).map(|v| serde_json::to_value(v).unwrap_or_default())
+    }
+
     fn facts(input: serde_json::Value) -> Option<serde_json::Value> {
-        kubernetes(&Value::from(input)).map(|v| serde_json::to_value(v).unwrap_or_default())
+        all_facts(input).map(|f| f["kubernetes"].clone())
     }
 
     #[test]
@@ -222,6 +317,69 @@ mod tests {
                 0
             ])
         );
+    }
+
+    #[test]
+    fn best_practice_images_and_resources() {
+        let got = all_facts(json!({"kind": "Pod", "spec": {
+            "resources": {"limits": {"cpu": "1", "memory": null}},
+            "initContainers": [{"name": "i", "image": "reg:5000/ns/init",
+                "resources": {"requests": {"cpu": "1", "memory": "1Gi"}, "limits": "no"}}],
+            "containers": [
+                {"name": "a", "image": "app:latest@sha256:ab@c", "resources": null},
+                {"name": "b", "image": 7},
+            ],
+            "ephemeralContainers": [{"name": "e", "image": "debug"}],
+        }}))
+        .unwrap_or_default();
+        let bp = &got["bestpractice"];
+        let names = |list: &serde_json::Value| -> Vec<String> {
+            let list = list.as_array().cloned().unwrap_or_default();
+            list.iter().map(|c| c["name"].to_string()).collect()
+        };
+        assert_eq!(
+            names(&bp["workload_containers"]),
+            ["\"i\"", "\"a\"", "\"b\""]
+        );
+        assert_eq!(names(&bp["app_containers"]), ["\"a\"", "\"b\""]);
+        let images: Vec<_> = bp["workload_images"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| (i["image"].clone(), i["ref"].clone(), i["mutable"].clone()))
+            .collect();
+        assert_eq!(
+            images,
+            [
+                (
+                    json!("reg:5000/ns/init"),
+                    json!({"tag": "", "digest": ""}),
+                    json!(true)
+                ),
+                (
+                    json!("app:latest@sha256:ab@c"),
+                    json!({"tag": "latest", "digest": "sha256:ab@c"}),
+                    json!(false)
+                ),
+            ]
+        );
+        let sets: Vec<_> = bp["container_resources"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| r["set"].clone())
+            .collect();
+        assert_eq!(
+            sets,
+            [
+                json!(["requests.cpu", "requests.memory"]),
+                json!([]),
+                json!([])
+            ]
+        );
+        assert_eq!(bp["pod_resources"], json!(["limits.cpu"]));
     }
 
     #[test]

@@ -19,13 +19,21 @@ import data.assay.lib.kubernetes as k8s
 # running pod; the API forbids resources, ports and probes on them. (The
 # list a container comes from is the next-to-last step of its path, read
 # inline: a helper function per container costs the VM more than the test.)
-workload_containers := [c |
+# On the VM, Assay derives this and the other per-workload lists below
+# natively and passes them as `data.assay_native.bestpractice`, as it does
+# the containers (see lib/kubernetes.rego); the rules here compute them
+# wherever that is absent.
+workload_containers := native if {
+	native := data.assay_native.bestpractice.workload_containers
+} else := [c |
 	some c in k8s.containers
 	c.path[count(c.path) - 2] != "ephemeralContainers"
 ]
 
 # Regular containers only (spec.containers).
-app_containers := [c |
+app_containers := native if {
+	native := data.assay_native.bestpractice.app_containers
+} else := [c |
 	some c in k8s.containers
 	c.path[count(c.path) - 2] == "containers"
 ]
@@ -69,7 +77,9 @@ tag_of(segment) := substring(segment, i + 1, -1) if {
 # reference parsed once per resource for every rule that needs them (on the
 # VM a parse costs about what a dozen simple comparisons do, and three rules
 # ask).
-workload_images := [{"container": c, "image": image, "ref": ref, "mutable": is_mutable_ref(ref)} |
+workload_images := native if {
+	native := data.assay_native.bestpractice.workload_images
+} else := [{"container": c, "image": image, "ref": ref, "mutable": is_mutable_ref(ref)} |
 	some c in workload_containers
 	image := c.container.image
 	is_string(image)
@@ -178,10 +188,14 @@ else := set()
 
 # What the pod spec's own resources set (pod-level resources bound all its
 # containers together); computed once per resource for the four rules.
-pod_resources := resources_set(object.get(k8s.pod_spec.spec, "resources", {}))
+pod_resources := native if {
+	native := data.assay_native.bestpractice.pod_resources
+} else := resources_set(object.get(k8s.pod_spec.spec, "resources", {}))
 
 # Each workload container with what its resources set.
-container_resources := [{"container": c, "set": resources_set(object.get(c.container, "resources", {}))} |
+container_resources := native if {
+	native := data.assay_native.bestpractice.container_resources
+} else := [{"container": c, "set": resources_set(object.get(c.container, "resources", {}))} |
 	some c in workload_containers
 ]
 
