@@ -40,3 +40,11 @@ test_nearest_past_its_shortcuts if {
 	nearest(["spec", "containers", 0, "securityContext", "seLinuxOptions", "level", "x"]) == ["spec", "containers", 0] with input as doc
 	nearest(["metadata", "labels", "a", "b"]) == [] with input as doc
 }
+
+test_reported_path if {
+	doc := {"spec": {"containers": [{"name": "a"}]}}
+	reported_path({"msg": "m", "path": ["spec", "x"], "field": ["spec"]}, doc) == ["spec", "x"]
+	reported_path({"msg": "m", "field": ["spec", "containers", 0, "securityContext", "x"]}, doc) == ["spec", "containers", 0]
+	reported_path({"msg": "m", "field": "spec"}, doc) == []
+	reported_path({"msg": "m"}, doc) == []
+}

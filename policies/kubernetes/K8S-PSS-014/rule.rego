@@ -20,7 +20,7 @@ import rego.v1
 import data.assay.lib.kubernetes as k8s
 import data.assay.lib.pss
 
-deny contains {"msg": msg, "path": pss.nearest(field), "fix": [{"op": "ensure", "path": field, "value": false}]} if {
+deny contains {"msg": msg, "field": field, "fix": [{"op": "ensure", "path": field, "value": false}]} if {
 	not pss.windows
 	some c in k8s.containers
 	not c.security_context.allowPrivilegeEscalation == false

@@ -2,32 +2,36 @@ package assay.kubernetes.pss.allow_privilege_escalation
 
 import rego.v1
 
+import data.assay.lib.pss
+
 pod(containers) := {"kind": "Pod", "spec": {"containers": containers}}
 
 test_true_denied_at_the_field if {
-	findings := deny with input as pod([{"name": "a", "securityContext": {"allowPrivilegeEscalation": true}}])
+	doc := pod([{"name": "a", "securityContext": {"allowPrivilegeEscalation": true}}])
+	findings := deny with input as doc
 	count(findings) == 1
 	some f in findings
 	f.msg == "container \"a\" must set securityContext.allowPrivilegeEscalation=false"
-	f.path == ["spec", "containers", 0, "securityContext", "allowPrivilegeEscalation"]
+	pss.reported_path(f, doc) == ["spec", "containers", 0, "securityContext", "allowPrivilegeEscalation"]
 	f.fix == [{"op": "ensure", "path": ["spec", "containers", 0, "securityContext", "allowPrivilegeEscalation"], "value": false}]
 }
 
 test_unset_denied_at_the_nearest_parent if {
-	findings := deny with input as pod([
+	doc := pod([
 		{"name": "a", "securityContext": {"runAsNonRoot": true}},
 		{"name": "b"},
 		{"name": "c", "securityContext": null},
 		{"name": "d", "securityContext": {"allowPrivilegeEscalation": null}},
 	])
-	{f.path | some f in findings} == {
+	findings := deny with input as doc
+	{pss.reported_path(f, doc) | some f in findings} == {
 		["spec", "containers", 0, "securityContext"],
 		["spec", "containers", 1],
 		["spec", "containers", 2],
 		["spec", "containers", 3, "securityContext"],
 	}
 	some f in findings
-	f.path == ["spec", "containers", 1]
+	pss.reported_path(f, doc) == ["spec", "containers", 1]
 	f.fix == [{"op": "ensure", "path": ["spec", "containers", 1, "securityContext", "allowPrivilegeEscalation"], "value": false}]
 }
 

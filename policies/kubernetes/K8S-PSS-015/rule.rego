@@ -41,7 +41,7 @@ deny contains {"msg": msg, "path": path, "fix": [{"op": "replace", "path": path,
 # A container that leaves it unset inherits the pod's value; with the pod's
 # unset too it may run as root. (When the pod sets false, the finding on the
 # pod covers the containers that inherit it.)
-deny contains {"msg": msg, "path": pss.nearest(field), "fix": [{"op": "ensure", "path": field, "value": true}]} if {
+deny contains {"msg": msg, "field": field, "fix": [{"op": "ensure", "path": field, "value": true}]} if {
 	not pss.user_namespace
 	not pod_sets_it
 	some c in k8s.containers

@@ -2,6 +2,8 @@ package assay.kubernetes.pss.run_as_non_root
 
 import rego.v1
 
+import data.assay.lib.pss
+
 pod(pod_sc, containers) := {"kind": "Pod", "spec": {"securityContext": pod_sc, "containers": containers}}
 
 test_pod_level_true_covers_containers if {
@@ -13,8 +15,9 @@ test_container_level_true_passes if {
 }
 
 test_unset_everywhere_denied if {
-	findings := deny with input as pod({}, [{"name": "a"}, {"name": "b", "securityContext": {"runAsUser": 1000}}])
-	{f.path | some f in findings} == {["spec", "containers", 0], ["spec", "containers", 1, "securityContext"]}
+	doc := pod({}, [{"name": "a"}, {"name": "b", "securityContext": {"runAsUser": 1000}}])
+	findings := deny with input as doc
+	{pss.reported_path(f, doc) | some f in findings} == {["spec", "containers", 0], ["spec", "containers", 1, "securityContext"]}
 	some f in findings
 	f.msg == "pod or container \"a\" must set securityContext.runAsNonRoot=true"
 	f.fix == [{"op": "ensure", "path": ["spec", "containers", 0, "securityContext", "runAsNonRoot"], "value": true}]
@@ -26,20 +29,22 @@ test_non_zero_run_as_user_is_not_enough if {
 }
 
 test_container_false_overrides_pod_true if {
-	findings := deny with input as pod({"runAsNonRoot": true}, [{"name": "a", "securityContext": {"runAsNonRoot": false}}, {"name": "b"}])
+	doc := pod({"runAsNonRoot": true}, [{"name": "a", "securityContext": {"runAsNonRoot": false}}, {"name": "b"}])
+	findings := deny with input as doc
 	count(findings) == 1
 	some f in findings
 	f.msg == "container \"a\" must not set securityContext.runAsNonRoot=false"
-	f.path == ["spec", "containers", 0, "securityContext", "runAsNonRoot"]
+	pss.reported_path(f, doc) == ["spec", "containers", 0, "securityContext", "runAsNonRoot"]
 	f.fix == [{"op": "replace", "path": ["spec", "containers", 0, "securityContext", "runAsNonRoot"], "value": true}]
 }
 
 test_pod_false_denied_even_when_containers_set_true if {
-	findings := deny with input as pod({"runAsNonRoot": false}, [{"name": "a", "securityContext": {"runAsNonRoot": true}}])
+	doc := pod({"runAsNonRoot": false}, [{"name": "a", "securityContext": {"runAsNonRoot": true}}])
+	findings := deny with input as doc
 	count(findings) == 1
 	some f in findings
 	f.msg == "pod must not set securityContext.runAsNonRoot=false"
-	f.path == ["spec", "securityContext", "runAsNonRoot"]
+	pss.reported_path(f, doc) == ["spec", "securityContext", "runAsNonRoot"]
 }
 
 # Containers that inherit the pod's false are covered by the pod finding.

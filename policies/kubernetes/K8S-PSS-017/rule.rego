@@ -29,17 +29,17 @@ pod_profile_path := array.concat(k8s.pod_spec.path, ["securityContext", "seccomp
 # The pod sets a profile (any value but null).
 pod_sets_it if k8s.pod_security_context.seccompProfile != null
 
-deny contains {"msg": msg, "path": path, "fix": [{"op": "ensure", "path": pod_profile_path, "value": runtime_default}]} if {
+deny contains {"msg": msg, "field": field, "fix": [{"op": "ensure", "path": pod_profile_path, "value": runtime_default}]} if {
 	not pss.windows
 	profile := k8s.pod_security_context.seccompProfile
 	is_object(profile)
 	kind := profile_type(profile)
 	not kind in allowed_types
-	path := pss.nearest(array.concat(pod_profile_path, ["type"]))
+	field := array.concat(pod_profile_path, ["type"])
 	msg := sprintf("pod must not set securityContext.seccompProfile.type to %q", [kind])
 }
 
-deny contains {"msg": msg, "path": path, "fix": [{"op": "ensure", "path": profile_path, "value": runtime_default}]} if {
+deny contains {"msg": msg, "field": field, "fix": [{"op": "ensure", "path": profile_path, "value": runtime_default}]} if {
 	not pss.windows
 	some c in k8s.containers
 	profile := c.security_context.seccompProfile
@@ -47,13 +47,13 @@ deny contains {"msg": msg, "path": path, "fix": [{"op": "ensure", "path": profil
 	kind := profile_type(profile)
 	not kind in allowed_types
 	profile_path := array.concat(c.path, ["securityContext", "seccompProfile"])
-	path := pss.nearest(array.concat(profile_path, ["type"]))
+	field := array.concat(profile_path, ["type"])
 	msg := sprintf("%s must not set securityContext.seccompProfile.type to %q", [c.label, kind])
 }
 
 # A container without a profile inherits the pod's; with none on the pod it
 # runs unconfined. (A pod that sets a wrong type is reported above.)
-deny contains {"msg": msg, "path": pss.nearest(field), "fix": [{"op": "ensure", "path": field, "value": runtime_default}]} if {
+deny contains {"msg": msg, "field": field, "fix": [{"op": "ensure", "path": field, "value": runtime_default}]} if {
 	not pss.windows
 	not pod_sets_it
 	some c in k8s.containers

@@ -2,6 +2,8 @@ package assay.kubernetes.pss.seccomp_restricted
 
 import rego.v1
 
+import data.assay.lib.pss
+
 pod(pod_sc, containers) := {"kind": "Pod", "spec": {"securityContext": pod_sc, "containers": containers}}
 
 test_pod_level_profile_covers_containers if {
@@ -17,29 +19,32 @@ test_container_level_profiles_pass if {
 }
 
 test_unset_everywhere_denied if {
-	findings := deny with input as pod({"runAsNonRoot": true}, [{"name": "a"}, {"name": "b", "securityContext": {"runAsNonRoot": true}}])
-	{f.path | some f in findings} == {["spec", "containers", 0], ["spec", "containers", 1, "securityContext"]}
+	doc := pod({"runAsNonRoot": true}, [{"name": "a"}, {"name": "b", "securityContext": {"runAsNonRoot": true}}])
+	findings := deny with input as doc
+	{pss.reported_path(f, doc) | some f in findings} == {["spec", "containers", 0], ["spec", "containers", 1, "securityContext"]}
 	some f in findings
-	f.path == ["spec", "containers", 1, "securityContext"]
+	pss.reported_path(f, doc) == ["spec", "containers", 1, "securityContext"]
 	f.msg == "pod or container \"b\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\""
 	f.fix == [{"op": "ensure", "path": ["spec", "containers", 1, "securityContext", "seccompProfile"], "value": {"type": "RuntimeDefault"}}]
 }
 
 test_container_unconfined_overrides_pod if {
-	findings := deny with input as pod({"seccompProfile": {"type": "RuntimeDefault"}}, [{"name": "a", "securityContext": {"seccompProfile": {"type": "Unconfined"}}}])
+	doc := pod({"seccompProfile": {"type": "RuntimeDefault"}}, [{"name": "a", "securityContext": {"seccompProfile": {"type": "Unconfined"}}}])
+	findings := deny with input as doc
 	count(findings) == 1
 	some f in findings
 	f.msg == "container \"a\" must not set securityContext.seccompProfile.type to \"Unconfined\""
-	f.path == ["spec", "containers", 0, "securityContext", "seccompProfile", "type"]
+	pss.reported_path(f, doc) == ["spec", "containers", 0, "securityContext", "seccompProfile", "type"]
 	f.fix == [{"op": "ensure", "path": ["spec", "containers", 0, "securityContext", "seccompProfile"], "value": {"type": "RuntimeDefault"}}]
 }
 
 test_pod_unconfined_denied_even_when_containers_set_profiles if {
-	findings := deny with input as pod({"seccompProfile": {"type": "Unconfined"}}, [{"name": "a", "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}}}])
+	doc := pod({"seccompProfile": {"type": "Unconfined"}}, [{"name": "a", "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}}}])
+	findings := deny with input as doc
 	count(findings) == 1
 	some f in findings
 	f.msg == "pod must not set securityContext.seccompProfile.type to \"Unconfined\""
-	f.path == ["spec", "securityContext", "seccompProfile", "type"]
+	pss.reported_path(f, doc) == ["spec", "securityContext", "seccompProfile", "type"]
 }
 
 # Containers inheriting a wrong pod profile are covered by the pod finding.
@@ -49,11 +54,12 @@ test_pod_unconfined_reported_once if {
 }
 
 test_profile_without_type_denied if {
-	findings := deny with input as pod(null, [{"name": "a", "securityContext": {"seccompProfile": {"localhostProfile": "p.json"}}}])
+	doc := pod(null, [{"name": "a", "securityContext": {"seccompProfile": {"localhostProfile": "p.json"}}}])
+	findings := deny with input as doc
 	count(findings) == 1
 	some f in findings
 	f.msg == "container \"a\" must not set securityContext.seccompProfile.type to \"\""
-	f.path == ["spec", "containers", 0, "securityContext", "seccompProfile"]
+	pss.reported_path(f, doc) == ["spec", "containers", 0, "securityContext", "seccompProfile"]
 }
 
 test_type_is_case_sensitive if {
@@ -61,12 +67,13 @@ test_type_is_case_sensitive if {
 }
 
 test_init_and_ephemeral_containers_checked if {
-	findings := deny with input as {"kind": "Deployment", "spec": {"template": {"spec": {
+	doc := {"kind": "Deployment", "spec": {"template": {"spec": {
 		"initContainers": [{"name": "i"}],
 		"containers": [{"name": "c", "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}}}],
 		"ephemeralContainers": [{"name": "e", "securityContext": {"seccompProfile": {"type": "Unconfined"}}}],
 	}}}}
-	{f.path | some f in findings} == {
+	findings := deny with input as doc
+	{pss.reported_path(f, doc) | some f in findings} == {
 		["spec", "template", "spec", "initContainers", 0],
 		["spec", "template", "spec", "ephemeralContainers", 0, "securityContext", "seccompProfile", "type"],
 	}

@@ -20,7 +20,7 @@ import rego.v1
 import data.assay.lib.kubernetes as k8s
 import data.assay.lib.pss
 
-deny contains {"msg": msg, "path": pss.nearest(field), "fix": fix} if {
+deny contains {"msg": msg, "field": field, "fix": fix} if {
 	not pss.windows
 	some c in k8s.containers
 	not drops_all(c)

@@ -2,6 +2,8 @@ package assay.kubernetes.pss.capabilities_restricted
 
 import rego.v1
 
+import data.assay.lib.pss
+
 pod(containers) := {"kind": "Pod", "spec": {"containers": containers}}
 
 test_drop_all_passes if {
@@ -12,13 +14,14 @@ test_drop_all_passes if {
 }
 
 test_missing_capabilities_denied_at_nearest_parent if {
-	findings := deny with input as pod([
+	doc := pod([
 		{"name": "a"},
 		{"name": "b", "securityContext": {"runAsNonRoot": true}},
 		{"name": "c", "securityContext": {"capabilities": {"add": ["NET_BIND_SERVICE"]}}},
 		{"name": "d", "securityContext": {"capabilities": {"drop": ["NET_RAW"]}}},
 	])
-	{f.path | some f in findings} == {
+	findings := deny with input as doc
+	{pss.reported_path(f, doc) | some f in findings} == {
 		["spec", "containers", 0],
 		["spec", "containers", 1, "securityContext"],
 		["spec", "containers", 2, "securityContext", "capabilities"],
@@ -40,11 +43,12 @@ test_all_is_case_sensitive if {
 }
 
 test_added_capabilities_other_than_net_bind_service_denied if {
-	findings := deny with input as pod([{"name": "a", "securityContext": {"capabilities": {
+	doc := pod([{"name": "a", "securityContext": {"capabilities": {
 		"drop": ["ALL"],
 		"add": ["NET_BIND_SERVICE", "CHOWN", "SYS_ADMIN", "CAP_NET_BIND_SERVICE"],
 	}}}])
-	{f.path | some f in findings} == {
+	findings := deny with input as doc
+	{pss.reported_path(f, doc) | some f in findings} == {
 		["spec", "containers", 0, "securityContext", "capabilities", "add", 1],
 		["spec", "containers", 0, "securityContext", "capabilities", "add", 2],
 		["spec", "containers", 0, "securityContext", "capabilities", "add", 3],
@@ -58,12 +62,13 @@ test_missing_drop_and_bad_add_both_reported if {
 }
 
 test_init_and_ephemeral_containers_checked if {
-	findings := deny with input as {"kind": "ReplicationController", "spec": {"template": {"spec": {
+	doc := {"kind": "ReplicationController", "spec": {"template": {"spec": {
 		"initContainers": [{"name": "i"}],
 		"containers": [{"name": "c", "securityContext": {"capabilities": {"drop": ["ALL"]}}}],
 		"ephemeralContainers": [{"name": "e"}],
 	}}}}
-	{f.path | some f in findings} == {
+	findings := deny with input as doc
+	{pss.reported_path(f, doc) | some f in findings} == {
 		["spec", "template", "spec", "initContainers", 0],
 		["spec", "template", "spec", "ephemeralContainers", 0],
 	}
