@@ -27,35 +27,30 @@ import data.assay.lib.kubernetes as k8s
 
 linux if object.get(k8s.pod_spec.spec, ["os", "name"], "") != "windows"
 
-norm(capability) := trim_prefix(upper(capability), "CAP_") if is_string(capability)
+# What NET_RAW is listed as, once upper-cased and without CAP_.
+net_raw := {"NET_RAW", "ALL"}
 
-list(x) := x if is_array(x)
-
-else := []
-
-capabilities(c) := c.security_context.capabilities if is_object(c.security_context.capabilities)
-
-else := {}
-
-adds_net_raw(c) if {
-	some capability in list(object.get(capabilities(c), "add", []))
-	norm(capability) in {"NET_RAW", "ALL"}
+# The container's capabilities.add or .drop (`field`) lists NET_RAW or ALL.
+# (Tests are inline, not in helpers per container: on the VM a function
+# call costs several times a test.)
+lists_net_raw(c, field) if {
+	listed := c.security_context.capabilities[field]
+	is_array(listed)
+	some capability in listed
+	is_string(capability)
+	trim_prefix(upper(capability), "CAP_") in net_raw
 }
-
-drops_net_raw(c) if {
-	some capability in list(object.get(capabilities(c), "drop", []))
-	norm(capability) in {"NET_RAW", "ALL"}
-}
-
-privileged(c) if c.security_context.privileged == true
 
 # NET_RAW (or ALL) is added back.
 deny contains {"msg": msg, "path": path} if {
 	linux
 	some c in k8s.containers
-	not privileged(c)
-	some i, capability in list(object.get(capabilities(c), "add", []))
-	norm(capability) in {"NET_RAW", "ALL"}
+	not c.security_context.privileged == true
+	added := c.security_context.capabilities.add
+	is_array(added)
+	some i, capability in added
+	is_string(capability)
+	trim_prefix(upper(capability), "CAP_") in net_raw
 	path := array.concat(c.path, ["securityContext", "capabilities", "add", i])
 	msg := sprintf("%s must not add %q to securityContext.capabilities.add", [c.label, capability])
 }
@@ -64,7 +59,7 @@ deny contains {"msg": msg, "path": path} if {
 deny contains {"msg": msg, "path": path} if {
 	linux
 	some c in k8s.containers
-	privileged(c)
+	c.security_context.privileged == true
 	path := array.concat(c.path, ["securityContext", "privileged"])
 	msg := sprintf("%s runs privileged, which grants NET_RAW", [c.label])
 }
@@ -73,9 +68,9 @@ deny contains {"msg": msg, "path": path} if {
 deny contains {"msg": msg, "path": path, "fix": fix} if {
 	linux
 	some c in k8s.containers
-	not privileged(c)
-	not adds_net_raw(c)
-	not drops_net_raw(c)
+	not c.security_context.privileged == true
+	not lists_net_raw(c, "add")
+	not lists_net_raw(c, "drop")
 	[path, fix] := drop_fix(c)
 	msg := sprintf("%s must drop NET_RAW (or ALL) in securityContext.capabilities.drop", [c.label])
 }
@@ -84,7 +79,7 @@ drop_path(c) := array.concat(c.path, ["securityContext", "capabilities", "drop"]
 
 # The drop list exists: point at it and append NET_RAW.
 drop_fix(c) := [drop_path(c), [{"op": "add", "path": array.concat(drop_path(c), ["-"]), "value": "NET_RAW"}]] if {
-	is_array(capabilities(c).drop)
+	is_array(c.security_context.capabilities.drop)
 }
 
 # No drop list: point at the nearest existing parent and create the list.

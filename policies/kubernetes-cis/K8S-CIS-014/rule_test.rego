@@ -70,3 +70,17 @@ test_windows_pods_skipped if {
 	count(deny) == 0 with input as {"kind": "Pod", "spec": {"os": {"name": "windows"}, "containers": [{"name": "a"}]}}
 	count(deny) == 1 with input as {"kind": "Pod", "spec": {"os": {"name": "linux"}, "containers": [{"name": "a"}]}}
 }
+
+test_odd_capability_values if {
+	# A non-string entry is skipped; a lower-case CAP_ name still matches.
+	added := deny with input as pod([{"name": "a", "securityContext": {"capabilities": {"drop": ["ALL"], "add": [7, "cap_net_raw"]}}}])
+	{f.path | some f in added} == {["spec", "containers", 0, "securityContext", "capabilities", "add", 1]}
+
+	# Capabilities that are not an object list nothing: NET_RAW is kept.
+	odd := deny with input as pod([{"name": "a", "securityContext": {"capabilities": "ALL"}}])
+	{f.path | some f in odd} == {["spec", "containers", 0, "securityContext"]}
+
+	# A drop "list" that is an object drops nothing.
+	mapped := deny with input as pod([{"name": "a", "securityContext": {"capabilities": {"drop": {"x": "ALL"}}}}])
+	{f.path | some f in mapped} == {["spec", "containers", 0, "securityContext", "capabilities"]}
+}
