@@ -167,12 +167,9 @@ empty_v1beta1_selector(pdb, selector) if {
 # ---------------------------------------------------------------------------
 # Resources.
 
-# Path of container.resources.<section>, or of its deepest existing parent.
-resources_path(c, section) := array.concat(c.path, ["resources", section]) if {
-	is_object(c.container.resources[section])
-} else := array.concat(c.path, ["resources"]) if {
-	is_object(c.container.resources)
-} else := c.path
+# (A rule reports a missing resources section with `"field":
+# array.concat(c.path, ["resources", section])`: Assay points at the
+# section or its nearest existing parent.)
 
 # The `<section>.<name>` entries ("requests.cpu", "limits.memory", …) that
 # `resources` sets (non-null); none when it is not an object.
@@ -219,13 +216,3 @@ container_at(i) := c if {
 	some c in app_containers
 	c.path[count(c.path) - 1] == i
 }
-
-# ---------------------------------------------------------------------------
-# Security context.
-
-# Path of container.securityContext.<key>, or of its deepest existing parent.
-security_context_path(c, key) := array.concat(c.path, ["securityContext", key]) if {
-	object.get(c.security_context, key, null) != null
-} else := array.concat(c.path, ["securityContext"]) if {
-	is_object(c.container.securityContext)
-} else := c.path

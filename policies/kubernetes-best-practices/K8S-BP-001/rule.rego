@@ -19,7 +19,7 @@ import rego.v1
 
 import data.assay.lib.bestpractice as bp
 
-deny contains {"msg": msg, "path": bp.resources_path(c, "requests")} if {
+deny contains {"msg": msg, "field": array.concat(c.path, ["resources", "requests"])} if {
 	not "requests.cpu" in bp.pod_resources
 	not "limits.cpu" in bp.pod_resources
 	some r in bp.container_resources

@@ -2,15 +2,19 @@ package assay.kubernetes.bestpractice.memory_requests
 
 import rego.v1
 
+import data.assay.lib.pss
+
 test_missing_request_denied if {
-	some f in deny with input as {"kind": "Pod", "spec": {"containers": [{"name": "a", "resources": {"requests": {"cpu": "100m"}}}]}}
+	doc := {"kind": "Pod", "spec": {"containers": [{"name": "a", "resources": {"requests": {"cpu": "100m"}}}]}}
+	some f in deny with input as doc
 	f.msg == "container \"a\" must set resources.requests.memory"
-	f.path == ["spec", "containers", 0, "resources", "requests"]
+	pss.reported_path(f, doc) == ["spec", "containers", 0, "resources", "requests"]
 }
 
 test_missing_resources_points_at_container if {
-	some f in deny with input as {"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "a", "resources": {}}]}}}}}}
-	f.path == ["spec", "jobTemplate", "spec", "template", "spec", "containers", 0, "resources"]
+	doc := {"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "a", "resources": {}}]}}}}}}
+	some f in deny with input as doc
+	pss.reported_path(f, doc) == ["spec", "jobTemplate", "spec", "template", "spec", "containers", 0, "resources"]
 }
 
 test_init_containers_checked_ephemeral_ignored if {

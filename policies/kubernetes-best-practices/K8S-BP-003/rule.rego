@@ -21,7 +21,7 @@ import rego.v1
 
 import data.assay.lib.bestpractice as bp
 
-deny contains {"msg": msg, "path": bp.resources_path(c, "limits")} if {
+deny contains {"msg": msg, "field": array.concat(c.path, ["resources", "limits"])} if {
 	not "limits.memory" in bp.pod_resources
 	some r in bp.container_resources
 	not "limits.memory" in r.set

@@ -2,15 +2,19 @@ package assay.kubernetes.bestpractice.memory_limits
 
 import rego.v1
 
+import data.assay.lib.pss
+
 test_missing_limit_denied if {
-	some f in deny with input as {"kind": "Pod", "spec": {"containers": [{"name": "a", "resources": {"limits": {"cpu": "1"}, "requests": {"memory": "1Gi"}}}]}}
+	doc := {"kind": "Pod", "spec": {"containers": [{"name": "a", "resources": {"limits": {"cpu": "1"}, "requests": {"memory": "1Gi"}}}]}}
+	some f in deny with input as doc
 	f.msg == "container \"a\" must set resources.limits.memory"
-	f.path == ["spec", "containers", 0, "resources", "limits"]
+	pss.reported_path(f, doc) == ["spec", "containers", 0, "resources", "limits"]
 }
 
 test_request_alone_is_not_a_limit if {
-	some f in deny with input as {"kind": "DaemonSet", "spec": {"template": {"spec": {"containers": [{"name": "a", "resources": {"requests": {"memory": "1Gi"}}}]}}}}
-	f.path == ["spec", "template", "spec", "containers", 0, "resources"]
+	doc := {"kind": "DaemonSet", "spec": {"template": {"spec": {"containers": [{"name": "a", "resources": {"requests": {"memory": "1Gi"}}}]}}}}
+	some f in deny with input as doc
+	pss.reported_path(f, doc) == ["spec", "template", "spec", "containers", 0, "resources"]
 }
 
 test_init_containers_checked_ephemeral_ignored if {

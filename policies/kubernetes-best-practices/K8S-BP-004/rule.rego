@@ -23,7 +23,7 @@ import rego.v1
 
 import data.assay.lib.bestpractice as bp
 
-warn contains {"msg": msg, "path": bp.resources_path(c, "limits")} if {
+warn contains {"msg": msg, "field": array.concat(c.path, ["resources", "limits"])} if {
 	not "limits.cpu" in bp.pod_resources
 	some r in bp.container_resources
 	not "limits.cpu" in r.set

@@ -2,10 +2,13 @@ package assay.kubernetes.bestpractice.cpu_limits
 
 import rego.v1
 
+import data.assay.lib.pss
+
 test_missing_limit_warns if {
-	some f in warn with input as {"kind": "Pod", "spec": {"containers": [{"name": "a", "resources": {"limits": {"memory": "1Gi"}}}]}}
+	doc := {"kind": "Pod", "spec": {"containers": [{"name": "a", "resources": {"limits": {"memory": "1Gi"}}}]}}
+	some f in warn with input as doc
 	f.msg == "container \"a\" has no resources.limits.cpu"
-	f.path == ["spec", "containers", 0, "resources", "limits"]
+	pss.reported_path(f, doc) == ["spec", "containers", 0, "resources", "limits"]
 }
 
 test_init_containers_checked_ephemeral_ignored if {

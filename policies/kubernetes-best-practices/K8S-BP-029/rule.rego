@@ -21,7 +21,7 @@ import rego.v1
 
 import data.assay.lib.bestpractice as bp
 
-deny contains {"msg": msg, "path": bp.security_context_path(c, "readOnlyRootFilesystem")} if {
+deny contains {"msg": msg, "field": array.concat(c.path, ["securityContext", "readOnlyRootFilesystem"])} if {
 	not bp.windows_pod
 	some c in bp.workload_containers
 	object.get(c.security_context, "readOnlyRootFilesystem", null) != true

@@ -2,17 +2,22 @@ package assay.kubernetes.bestpractice.read_only_root
 
 import rego.v1
 
+import data.assay.lib.pss
+
 test_writable_root_denied if {
-	some f in deny with input as {"kind": "Pod", "spec": {"containers": [{"name": "a", "securityContext": {"readOnlyRootFilesystem": false}}]}}
+	doc := {"kind": "Pod", "spec": {"containers": [{"name": "a", "securityContext": {"readOnlyRootFilesystem": false}}]}}
+	some f in deny with input as doc
 	f.msg == "container \"a\" must set securityContext.readOnlyRootFilesystem=true"
-	f.path == ["spec", "containers", 0, "securityContext", "readOnlyRootFilesystem"]
+	pss.reported_path(f, doc) == ["spec", "containers", 0, "securityContext", "readOnlyRootFilesystem"]
 }
 
 test_missing_field_points_at_parent if {
-	some f in deny with input as {"kind": "Pod", "spec": {"containers": [{"name": "a", "securityContext": {"runAsNonRoot": true}}]}}
-	f.path == ["spec", "containers", 0, "securityContext"]
-	some g in deny with input as {"kind": "Pod", "spec": {"containers": [{"name": "a", "securityContext": null}]}}
-	g.path == ["spec", "containers", 0]
+	doc := {"kind": "Pod", "spec": {"containers": [{"name": "a", "securityContext": {"runAsNonRoot": true}}]}}
+	some f in deny with input as doc
+	pss.reported_path(f, doc) == ["spec", "containers", 0, "securityContext"]
+	doc2 := {"kind": "Pod", "spec": {"containers": [{"name": "a", "securityContext": null}]}}
+	some g in deny with input as doc2
+	pss.reported_path(g, doc2) == ["spec", "containers", 0]
 }
 
 test_init_checked_ephemeral_ignored if {
