@@ -9,8 +9,11 @@
 //! Deployment's review; here it takes a few thousand instructions. The
 //! evaluator hands the facts to the VM as `data.assay_native` and the
 //! libraries take them from there when they are present; without them (on
-//! the interpreter, which runs user policies, and in `assay test`) they
-//! compute them themselves. The fixture test holds the two to the same
+//! the interpreter, which runs user policies, in `assay test`, and for a
+//! workload this module leaves alone) a second definition of each, guarded
+//! by `not data.assay_native.<library>`, computes them. (Not an `else`:
+//! regorus 0.14's VM never takes an `else` after a body whose data
+//! reference is undefined, which left such workloads with no containers.) The fixture test holds the two to the same
 //! findings on every built-in fixture. (A rule on the VM that swapped
 //! `input` with `with input as` would read the facts of the real input: no
 //! built-in rule does, which a test checks.)
@@ -49,9 +52,9 @@ pub(crate) fn facts(input: &Value) -> Option<Value> {
     ]))
 }
 
-/// `{"pod_spec": …, "containers": […]}` as `lib/kubernetes.rego`'s
-/// `pod_spec` and `containers` are for `input`, and each container with the
-/// list it is in.
+/// `{"pod_spec": …, "containers": […], "pod_security_context": {…}}` as
+/// `lib/kubernetes.rego`'s rules of those names are for `input`, and each
+/// container with the list it is in.
 fn kubernetes(input: &Value) -> Option<(Value, Vec<(&'static str, Value)>)> {
     let (pod_spec, spec, path) = pod_spec(input)?;
     let mut containers = Vec::new();
@@ -90,7 +93,16 @@ fn kubernetes(input: &Value) -> Option<(Value, Vec<(&'static str, Value)>)> {
         .iter()
         .map(|(_, c)| c.clone())
         .collect::<Vec<_>>();
-    let facts = object([("containers", Value::from(list)), ("pod_spec", pod_spec)]);
+    // `pod_security_context`: the pod's securityContext if an object, else {}.
+    let pod_security_context = match get(spec, "securityContext") {
+        Some(sc @ Value::Object(_)) => sc.clone(),
+        _ => Value::new_object(),
+    };
+    let facts = object([
+        ("containers", Value::from(list)),
+        ("pod_security_context", pod_security_context),
+        ("pod_spec", pod_spec),
+    ]);
     Some((facts, containers))
 }
 
@@ -275,6 +287,7 @@ mod tests {
                     "metadata": {},
                     "metadata_path": ["spec", "template", "metadata"],
                 },
+                "pod_security_context": {},
                 "containers": [
                     {"container": {"name": "init"}, "name": "init", "label": "container \"init\"",
                      "path": path("initContainers", 0), "security_context": {}},
@@ -304,6 +317,12 @@ mod tests {
             }}}}}),
         );
         let cron = cron.unwrap_or_default();
+        let pod =
+            facts(json!({"kind": "Pod", "spec": {"securityContext": {"runAsNonRoot": true}}}));
+        assert_eq!(
+            pod.map(|f| f["pod_security_context"].clone()),
+            Some(json!({"runAsNonRoot": true}))
+        );
         assert_eq!(cron["pod_spec"]["metadata"], json!({"labels": {"a": "b"}}));
         assert_eq!(
             cron["containers"][0]["path"],

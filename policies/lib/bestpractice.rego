@@ -23,20 +23,20 @@ import data.assay.lib.kubernetes as k8s
 # natively and passes them as `data.assay_native.bestpractice`, as it does
 # the containers (see lib/kubernetes.rego); the rules here compute them
 # wherever that is absent.
-workload_containers := native if {
-	native := data.assay_native.bestpractice.workload_containers
-} else := [c |
+workload_containers := data.assay_native.bestpractice.workload_containers
+
+workload_containers := [c |
 	some c in k8s.containers
 	c.path[count(c.path) - 2] != "ephemeralContainers"
-]
+] if not data.assay_native.bestpractice
 
 # Regular containers only (spec.containers).
-app_containers := native if {
-	native := data.assay_native.bestpractice.app_containers
-} else := [c |
+app_containers := data.assay_native.bestpractice.app_containers
+
+app_containers := [c |
 	some c in k8s.containers
 	c.path[count(c.path) - 2] == "containers"
-]
+] if not data.assay_native.bestpractice
 
 # Controllers whose pods are meant to run until replaced.
 long_running_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"}
@@ -77,14 +77,14 @@ tag_of(segment) := substring(segment, i + 1, -1) if {
 # reference parsed once per resource for every rule that needs them (on the
 # VM a parse costs about what a dozen simple comparisons do, and three rules
 # ask).
-workload_images := native if {
-	native := data.assay_native.bestpractice.workload_images
-} else := [{"container": c, "image": image, "ref": ref, "mutable": is_mutable_ref(ref)} |
+workload_images := data.assay_native.bestpractice.workload_images
+
+workload_images := [{"container": c, "image": image, "ref": ref, "mutable": is_mutable_ref(ref)} |
 	some c in workload_containers
 	image := c.container.image
 	is_string(image)
 	ref := image_ref(image)
-]
+] if not data.assay_native.bestpractice
 
 # The image may resolve to different content over time: no digest, and no
 # tag or the `latest` tag.
@@ -185,16 +185,16 @@ else := set()
 
 # What the pod spec's own resources set (pod-level resources bound all its
 # containers together); computed once per resource for the four rules.
-pod_resources := native if {
-	native := data.assay_native.bestpractice.pod_resources
-} else := resources_set(object.get(k8s.pod_spec.spec, "resources", {}))
+pod_resources := data.assay_native.bestpractice.pod_resources
+
+pod_resources := resources_set(object.get(k8s.pod_spec.spec, "resources", {})) if not data.assay_native.bestpractice
 
 # Each workload container with what its resources set.
-container_resources := native if {
-	native := data.assay_native.bestpractice.container_resources
-} else := [{"container": c, "set": resources_set(object.get(c.container, "resources", {}))} |
+container_resources := data.assay_native.bestpractice.container_resources
+
+container_resources := [{"container": c, "set": resources_set(object.get(c.container, "resources", {}))} |
 	some c in workload_containers
-]
+] if not data.assay_native.bestpractice
 
 # ---------------------------------------------------------------------------
 # Probes.

@@ -16,13 +16,17 @@ template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Repl
 workload_kinds := template_kinds | {"Pod", "CronJob"}
 
 # The pod spec of the input, with its path and the pod template's metadata.
-# (On the VM, Assay derives this and `containers` natively and passes them
-# as `data.assay_native.kubernetes`, at a small fraction of the cost; the
-# rules below compute them wherever that is absent, e.g. in unit tests. So
-# a built-in rule must not evaluate these `with input as` another object.)
-pod_spec := native if {
-	native := data.assay_native.kubernetes.pod_spec
-} else := pod_spec_of(input)
+# (On the VM, Assay derives this, `containers` and `pod_security_context`
+# natively and passes them as `data.assay_native.kubernetes`, at a small
+# fraction of the cost; the second definitions compute them wherever that
+# is absent: on the interpreter, in unit tests, and for the rare workload
+# Assay leaves to the library. They are guarded by `not`, not written as
+# `else`: regorus 0.14's VM never takes an `else` after a body whose data
+# reference is undefined. A built-in rule must not evaluate these `with
+# input as` another object.)
+pod_spec := data.assay_native.kubernetes.pod_spec
+
+pod_spec := pod_spec_of(input) if not data.assay_native.kubernetes
 
 # The pod spec of any object (`pod_spec` is that of the input): for
 # cross-resource rules that visit objects of `data.inventory`.
@@ -60,9 +64,9 @@ container_fields := ["initContainers", "containers", "ephemeralContainers"]
 
 # Each container with its name, path, and its securityContext (or {}), in
 # that order. (An array: a set would compare whole containers on insert.)
-containers := native if {
-	native := data.assay_native.kubernetes.containers
-} else := [{
+containers := data.assay_native.kubernetes.containers
+
+containers := [{
 	"container": c,
 	"name": name,
 	"path": array.concat(pod_spec.path, [field, i]),
@@ -75,11 +79,15 @@ containers := native if {
 	some i, c in list
 	is_object(c)
 	name := object.get(c, "name", "")
-]
+] if not data.assay_native.kubernetes
 
 # The pod-level securityContext, or {} when absent or null.
-pod_security_context := sc if {
-	sc := pod_spec.spec.securityContext
+pod_security_context := data.assay_native.kubernetes.pod_security_context
+
+pod_security_context := pod_security_context_of(pod_spec) if not data.assay_native.kubernetes
+
+pod_security_context_of(pod) := sc if {
+	sc := pod.spec.securityContext
 	is_object(sc)
 } else := {}
 
