@@ -50,8 +50,9 @@ where
     /// The current resource as a regorus value.
     input: regorus::Value,
     /// `data` for the VM on the current resource: the set's, with the facts
-    /// [`crate::native`] derives from the resource.
-    vm_data: regorus::Value,
+    /// [`crate::native`] derives from the resource; made by the first VM
+    /// run on the resource (many run only on the interpreter, or nothing).
+    vm_data: Option<regorus::Value>,
     /// When the current request must be answered (`assay serve`): every
     /// rule run may take only what is left of it, and none starts after it.
     deadline: Option<std::time::Instant>,
@@ -73,7 +74,7 @@ where
             engine,
             vms: std::collections::HashMap::new(),
             input: regorus::Value::Null,
-            vm_data: regorus::Value::new_object(),
+            vm_data: None,
             deadline: None,
             detail: Detail::Full,
         }
@@ -214,7 +215,7 @@ where
         if !*loaded {
             self.input = to_regorus(&resource.body);
             self.engine.set_input(self.input.clone());
-            self.vm_data = vm_data(self.set.data.as_ref(), &self.input);
+            self.vm_data = None;
             *loaded = true;
         }
     }
@@ -387,12 +388,16 @@ where
             self.vms.insert(rule.to_string(), vm);
         }
         let left = self.budget()?;
+        let data = self
+            .vm_data
+            .get_or_insert_with(|| vm_data(self.set.data.as_ref(), &self.input))
+            .clone();
         let vm = self.vms.get_mut(rule)?.as_mut()?;
         if self.deadline.is_some() {
             vm.set_execution_timer_config(Some(timer(left)));
         }
         vm.set_input(self.input.clone());
-        vm.set_data(self.vm_data.clone()).ok()?;
+        vm.set_data(data).ok()?;
         vm.execute().ok()
     }
 
@@ -849,51 +854,45 @@ fn push_item(
 
 /// The longest prefix of `field` that exists (not null) in `doc`: what a
 /// result's `field` reports, as `lib/pss.rego`'s `nearest` computes it in
-/// Rego (a fifth of a firing rule's cost on the VM).
+/// Rego (a fifth of a firing rule's cost on the VM). A step that is neither
+/// a key nor an index ends it.
 fn nearest<'f>(
     doc: &Value,
     field: impl IntoIterator<Item = &'f regorus::Value>,
 ) -> Vec<PathSegment> {
-    let mut at = doc;
-    let mut path = Vec::new();
-    for step in field {
-        let (next, segment) = match (at, step) {
-            (Value::Object(o), regorus::Value::String(k)) => {
-                (o.get(&**k), PathSegment::Key(k.to_string()))
-            }
-            (Value::Array(items), regorus::Value::Number(n)) => {
-                let Some(i) = n.as_u64().and_then(|i| usize::try_from(i).ok()) else {
-                    break;
-                };
-                (items.get(i), PathSegment::Index(i))
-            }
-            _ => break,
-        };
-        match next {
-            Some(v) if !v.is_null() => {
-                at = v;
-                path.push(segment);
-            }
-            _ => break,
+    let mut path: Vec<PathSegment> = field.into_iter().map_while(engine_segment).collect();
+    path.truncate(existing_prefix(doc, &path));
+    path
+}
+
+/// How many leading `segments` lead to a value in `doc` that is not null.
+fn existing_prefix(doc: &Value, segments: &[PathSegment]) -> usize {
+    let mut node = doc;
+    for (i, seg) in segments.iter().enumerate() {
+        match child(node, seg).filter(|v| !v.is_null()) {
+            Some(next) => node = next,
+            None => return i,
         }
     }
-    path
+    segments.len()
+}
+
+/// A key or a non-negative index of a path the engine returned.
+fn engine_segment(s: &regorus::Value) -> Option<PathSegment> {
+    match s {
+        regorus::Value::String(k) => Some(PathSegment::Key(k.to_string())),
+        regorus::Value::Number(n) => n
+            .as_u64()
+            .and_then(|i| usize::try_from(i).ok())
+            .map(PathSegment::Index),
+        _ => None,
+    }
 }
 
 /// [`parse_path`] of a path as the engine returned it.
 fn parse_engine_path(v: &regorus::Value) -> Vec<PathSegment> {
     match v {
-        regorus::Value::Array(items) => items
-            .iter()
-            .filter_map(|s| match s {
-                regorus::Value::String(k) => Some(PathSegment::Key(k.to_string())),
-                regorus::Value::Number(n) => n
-                    .as_u64()
-                    .and_then(|i| usize::try_from(i).ok())
-                    .map(PathSegment::Index),
-                _ => None,
-            })
-            .collect(),
+        regorus::Value::Array(items) => items.iter().filter_map(engine_segment).collect(),
         regorus::Value::String(p) => parse_path(&Value::String(p.to_string())),
         _ => Vec::new(),
     }
@@ -947,17 +946,7 @@ fn expand_ensure(op: &Value, doc: &Value) -> Option<Vec<Value>> {
     let parents = segments.len().saturating_sub(1);
     // A parent that exists implies all of its own parents do: the first
     // missing one starts the adds.
-    let mut node = doc;
-    let mut first = parents;
-    for (i, seg) in segments.iter().take(parents).enumerate() {
-        match child(node, seg).filter(|v| !v.is_null()) {
-            Some(next) => node = next,
-            None => {
-                first = i;
-                break;
-            }
-        }
-    }
+    let first = existing_prefix(doc, segments.get(..parents).unwrap_or_default());
     let add = |n: usize, value: Value| {
         let mut op = serde_json::Map::new();
         op.insert("op".into(), Value::from("add"));
@@ -1162,6 +1151,9 @@ mod tests {
             "/spec/containers"
         );
         assert_eq!(at(json!(["spec", 0])), "/spec");
+        // A step that is neither a key nor an index ends the walk.
+        assert_eq!(at(json!(["spec", true, "containers"])), "/spec");
+        assert_eq!(at(json!(["spec", "containers", -1])), "/spec/containers");
         assert_eq!(at(json!([])), "");
     }
 

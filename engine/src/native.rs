@@ -40,12 +40,16 @@ const TEMPLATE_KINDS: [&str; 6] = [
 /// visits them (the library's `container_fields`).
 const CONTAINER_FIELDS: [&str; 3] = ["initContainers", "containers", "ephemeralContainers"];
 
+/// A workload's container entries, each with the list it is in
+/// (`containers`, `initContainers`, `ephemeralContainers`).
+type Containers = Vec<(&'static str, Value)>;
+
 /// `{"kubernetes": {…}, "bestpractice": {…}}`: the facts of the libraries
 /// of those names for `input` (see [`kubernetes`] and [`bestpractice`]);
 /// None when `input` has no pod spec or is not covered exactly.
 pub(crate) fn facts(input: &Value) -> Option<Value> {
-    let (kubernetes, containers) = kubernetes(input)?;
-    let bestpractice = bestpractice(&kubernetes, &containers);
+    let (kubernetes, spec, containers) = kubernetes(input)?;
+    let bestpractice = bestpractice(spec, &containers);
     Some(object([
         ("bestpractice", bestpractice),
         ("kubernetes", kubernetes),
@@ -54,8 +58,8 @@ pub(crate) fn facts(input: &Value) -> Option<Value> {
 
 /// `{"pod_spec": …, "containers": […], "pod_security_context": {…}}` as
 /// `lib/kubernetes.rego`'s rules of those names are for `input`, and each
-/// container with the list it is in.
-fn kubernetes(input: &Value) -> Option<(Value, Vec<(&'static str, Value)>)> {
+/// container with the list it is in, and the pod spec.
+fn kubernetes(input: &Value) -> Option<(Value, &Value, Containers)> {
     let (pod_spec, spec, path) = pod_spec(input)?;
     let mut containers = Vec::new();
     for field in CONTAINER_FIELDS {
@@ -103,13 +107,13 @@ fn kubernetes(input: &Value) -> Option<(Value, Vec<(&'static str, Value)>)> {
         ("pod_security_context", pod_security_context),
         ("pod_spec", pod_spec),
     ]);
-    Some((facts, containers))
+    Some((facts, spec, containers))
 }
 
 /// `lib/bestpractice.rego`'s `workload_containers`, `app_containers`,
 /// `workload_images`, `container_resources` and `pod_resources`, from the
-/// kubernetes facts and their containers with the list each is in.
-fn bestpractice(kubernetes: &Value, containers: &[(&str, Value)]) -> Value {
+/// pod spec and the containers with the list each is in.
+fn bestpractice(spec: &Value, containers: &[(&str, Value)]) -> Value {
     let workload: Vec<&Value> = containers
         .iter()
         .filter(|(field, _)| *field != "ephemeralContainers")
@@ -139,8 +143,7 @@ fn bestpractice(kubernetes: &Value, containers: &[(&str, Value)]) -> Value {
         let set = resources_set(container.and_then(|k| get(k, "resources")));
         resources.push(object([("container", (*c).clone()), ("set", set)]));
     }
-    let pod = get(kubernetes, "pod_spec").and_then(|p| get(p, "spec"));
-    let pod_resources = resources_set(pod.and_then(|s| get(s, "resources")));
+    let pod_resources = resources_set(get(spec, "resources"));
     object([
         ("app_containers", Value::from(app.collect::<Vec<_>>())),
         ("container_resources", Value::from(resources)),
